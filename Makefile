@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+# Top level: build every lesson, run every test.
+#
+#   make              build the helper library and every lesson (-j safe)
+#   make test         build, then run all bats tests against this kernel
+#   make check        lint: clang-format, shellcheck, lesson metadata
+#   make compile_commands.json   for clangd / CLion / VS Code
+#   make vmlinux      regenerate vmlinux/$(ARCH)/vmlinux.h from this kernel
+#   make clean
+.DELETE_ON_ERROR:
+ROOT := $(CURDIR)
+LESSONS := $(patsubst %/,%,$(sort $(dir $(wildcard lessons/[0-9][0-9]-*/Makefile))))
+BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
+ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+ifneq ($(V),1)
+MAKEFLAGS += --no-print-directory
+endif
+
+.PHONY: all common deps test check clean vmlinux $(LESSONS) readme-table compile_commands.json
+
+all: $(LESSONS)
+
+deps:
+	@tools/deps ensure build
+
+common: deps
+	@$(MAKE) -C common lib
+
+$(LESSONS): common
+	@$(MAKE) -C $@
+
+# TESTS=lessons/00-xdp-counter limits the run to some lessons.
+test: all
+	@tests/run $(TESTS)
+
+check:
+	@tools/check
+
+compile_commands.json:
+	@{ echo '['; \
+	   for d in common $(LESSONS); do $(MAKE) -s -C $$d compdb; done | sed '$$ s/,$$//'; \
+	   echo ']'; } > $@.tmp && mv $@.tmp $@
+	@echo "  GEN      $@"
+
+vmlinux:
+	@mkdir -p vmlinux/$(ARCH)
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/$(ARCH)/vmlinux.h
+
+readme-table:
+	@tools/lesson-table --update README.md
+
+clean:
+	rm -rf build compile_commands.json

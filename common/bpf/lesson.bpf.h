@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* BPF-side helpers shared by lessons.  Include after vmlinux.h or linux/bpf.h. */
+#ifndef LESSON_BPF_H
+#define LESSON_BPF_H
+
+/* Slots in a log2 histogram; matches lesson_print_log2_hist() in user space. */
+#define MAX_SLOTS 27
+
+/* floor(log2(v)) without loops the verifier would have to unroll. */
+static __always_inline __u32 log2_u32(__u32 v)
+{
+	__u32 r, shift;
+
+	r = (v > 0xFFFF) << 4; v >>= r;
+	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
+	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
+	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	r |= (v >> 1);
+	return r;
+}
+
+static __always_inline __u32 log2_u64(__u64 v)
+{
+	__u32 hi = v >> 32;
+
+	return hi ? log2_u32(hi) + 32 : log2_u32((__u32)v);
+}
+
+/* The histogram slot for v, clamped to the last slot. */
+static __always_inline __u32 hist_slot(__u64 v)
+{
+	__u32 slot = log2_u64(v);
+
+	return slot < MAX_SLOTS ? slot : MAX_SLOTS - 1;
+}
+
+#endif

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include "helpers.h"
+
+struct lesson_env lesson_env;
+volatile sig_atomic_t lesson_exiting;
+
+static const char *prog_name = "lesson";
+static struct timespec started;
+
+/* libbpf's warnings, kept quiet unless something fails (see lesson_fail). */
+static char libbpf_log[64 * 1024];
+static size_t libbpf_log_len;
+
+enum { OPT_DURATION = 'd', OPT_VERBOSE = 'v', OPT_HELP = 'h' };
+
+static const struct argp_option common_opts[] = {
+	{ "verbose", OPT_VERBOSE, NULL, 0, "Print libbpf debug output", -1 },
+	{ "duration", OPT_DURATION, "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C)", -1 },
+	{ NULL, OPT_HELP, NULL, OPTION_HIDDEN, "Show this help", -1 },
+	{},
+};
+
+static error_t parse_common(int key, char *arg, struct argp_state *state)
+{
+	char *end;
+	long v;
+
+	switch (key) {
+	case OPT_VERBOSE:
+		lesson_env.verbose = true;
+		break;
+	case OPT_DURATION:
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || *end || v <= 0 || v > INT_MAX)
+			argp_error(state, "invalid duration '%s': want whole seconds > 0", arg);
+		lesson_env.duration = (int)v;
+		break;
+	case OPT_HELP:
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const struct argp lesson_common_argp = { .options = common_opts, .parser = parse_common };
+const struct argp_child lesson_argp_children[] = {
+	{ &lesson_common_argp, 0, "Common options:", 0 },
+	{},
+};
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	int n;
+
+	if (lesson_env.verbose)
+		return vfprintf(stderr, fmt, args);
+	if (level == LIBBPF_DEBUG || libbpf_log_len >= sizeof(libbpf_log) - 1)
+		return 0;
+	n = vsnprintf(libbpf_log + libbpf_log_len, sizeof(libbpf_log) - libbpf_log_len, fmt, args);
+	if (n > 0)
+		libbpf_log_len += (size_t)n;
+	if (libbpf_log_len >= sizeof(libbpf_log))
+		libbpf_log_len = sizeof(libbpf_log) - 1;
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	lesson_exiting = 1;
+}
+
+void lesson_init(const char *name)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	const char *slash = strrchr(name, '/');
+
+	prog_name = slash ? slash + 1 : name;
+	libbpf_set_print(libbpf_print);
+	/* No SA_RESTART: a blocking poll/sleep returns so the loop can exit. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &started);
+	/* Output is read by people and by tests through pipes: line-buffer it. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+static void vreport(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", prog_name);
+	vfprintf(stderr, fmt, ap);
+}
+
+int lesson_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int lesson_fail(int err, const char *fmt, ...)
+{
+	const char *begin, *end;
+	va_list ap;
+
+	if (err > 0)
+		err = -err;
+	va_start(ap, fmt);
+	vreport(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(-err));
+
+	/* libbpf wraps the verifier's words in these markers. */
+	libbpf_log[libbpf_log_len] = '\0';
+	begin = strstr(libbpf_log, "-- BEGIN PROG LOAD LOG --");
+	if (begin) {
+		end = strstr(begin, "-- END PROG LOAD LOG --");
+		begin = strchr(begin, '\n');
+		if (begin && end && end > begin)
+			fprintf(stderr, "verifier log:\n%.*s", (int)(end - begin - 1), begin + 1);
+	}
+	if (err == -EPERM && !begin)
+		fprintf(stderr, "hint: not root, or this program type is not allowed on this kernel\n");
+	if (!lesson_env.verbose)
+		fprintf(stderr, "(run with -v for libbpf's own messages)\n");
+	return 1;
+}
+
+int lesson_check_root(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+	__u64 eff;
+
+	if (syscall(SYS_capget, &hdr, data))
+		return lesson_error("cannot read capabilities: %s", strerror(errno));
+	eff = (__u64)data[1].effective << 32 | data[0].effective;
+	if (eff & (1ULL << CAP_SYS_ADMIN))
+		return 0;
+	if ((eff & (1ULL << 39 /* CAP_BPF */)) && (eff & (1ULL << 38 /* CAP_PERFMON */)))
+		return 0;
+	return lesson_error("must run as root (needs CAP_BPF+CAP_PERFMON or CAP_SYS_ADMIN): try sudo");
+}
+
+int lesson_check_btf(void)
+{
+	if (access("/sys/kernel/btf/vmlinux", R_OK) == 0)
+		return 0;
+	return lesson_error("kernel has no BTF (/sys/kernel/btf/vmlinux missing): "
+			    "needs CONFIG_DEBUG_INFO_BTF=y, or see lesson 02 for min_core_btf");
+}
+
+int lesson_ifindex(const char *ifname)
+{
+	unsigned int idx = if_nametoindex(ifname);
+
+	if (!idx) {
+		lesson_error("unknown interface '%s'", ifname);
+		return -1;
+	}
+	return (int)idx;
+}
+
+int lesson_parse_pid(const char *arg)
+{
+	char *end;
+	long pid;
+
+	errno = 0;
+	pid = strtol(arg, &end, 10);
+	if (errno || *end || pid <= 0 || pid > INT_MAX) {
+		lesson_error("invalid PID '%s'", arg);
+		return -1;
+	}
+	if (kill((pid_t)pid, 0) && errno == ESRCH) {
+		lesson_error("no process with PID %ld", pid);
+		return -1;
+	}
+	return (int)pid;
+}
+
+static bool is_fs(const char *path, long magic)
+{
+	struct statfs st;
+
+	return statfs(path, &st) == 0 && st.f_type == magic;
+}
+
+int lesson_ensure_bpffs(void)
+{
+	const char *dir = "/sys/fs/bpf";
+
+	if (is_fs(dir, BPF_FS_MAGIC))
+		return 0;
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return lesson_error("cannot create %s: %s", dir, strerror(errno));
+	if (mount("bpf", dir, "bpf", 0, "mode=0700"))
+		return lesson_error("cannot mount bpffs on %s: %s", dir, strerror(errno));
+	return 0;
+}
+
+const char *lesson_ensure_tracefs(void)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	size_t i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (is_fs(dirs[i], TRACEFS_MAGIC))
+			return dirs[i];
+	/* libbpf looks in /sys/kernel/tracing first whenever it exists. */
+	if (mount("tracefs", dirs[0], "tracefs", 0, NULL)) {
+		lesson_error("cannot mount tracefs on %s: %s", dirs[0], strerror(errno));
+		return NULL;
+	}
+	return dirs[0];
+}
+
+struct bpf_link *lesson_attach_xdp(struct bpf_program *prog, int ifindex)
+{
+	struct bpf_link *link = bpf_program__attach_xdp(prog, ifindex);
+	char name[IF_NAMESIZE] = "?";
+
+	if (!link)
+		lesson_fail(-errno, "attaching XDP program to %s",
+			    if_indextoname((unsigned int)ifindex, name) ?: "?");
+	return link;
+}
+
+bool lesson_should_stop(void)
+{
+	struct timespec now;
+
+	if (lesson_exiting)
+		return true;
+	if (!lesson_env.duration)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec - started.tv_sec >= lesson_env.duration;
+}
+
+/* poll() timeout that wakes up in time for -d; 100 ms keeps Ctrl-C snappy. */
+#define POLL_MS 100
+
+int lesson_trace_pipe_open(void)
+{
+	const char *dir = lesson_ensure_tracefs();
+	char path[PATH_MAX], buf[8192];
+	int fd;
+
+	if (!dir)
+		return -1;
+	snprintf(path, sizeof(path), "%s/trace_pipe", dir);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		lesson_error("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	return fd;
+}
+
+int lesson_stream_trace_pipe(int fd, const char *match)
+{
+	char buf[8192], line[4096];
+	size_t used = 0;
+
+	while (!lesson_should_stop()) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+		size_t i;
+
+		if (poll(&pfd, 1, POLL_MS) <= 0)
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		for (i = 0; n > 0 && i < (size_t)n; i++) {
+			if (buf[i] != '\n') {
+				if (used < sizeof(line) - 1)
+					line[used++] = buf[i];
+				continue;
+			}
+			line[used] = '\0';
+			if (!match || strstr(line, match))
+				puts(line);
+			used = 0;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+int lesson_poll_ringbuf(struct ring_buffer *rb)
+{
+	int err = 0;
+
+	while (!lesson_should_stop()) {
+		err = ring_buffer__poll(rb, POLL_MS);
+		if (err == -EINTR) {
+			err = 0;
+			continue;
+		}
+		if (err < 0)
+			return lesson_fail(err, "polling ring buffer");
+	}
+	/* Events that arrived while we were stopping still count. */
+	ring_buffer__consume(rb);
+	return 0;
+}
+
+int lesson_poll_perfbuf(struct perf_buffer *pb)
+{
+	int err;
+
+	while (!lesson_should_stop()) {
+		err = perf_buffer__poll(pb, POLL_MS);
+		if (err == -EINTR)
+			continue;
+		if (err < 0)
+			return lesson_fail(err, "polling perf buffer");
+	}
+	perf_buffer__consume(pb);
+	return 0;
+}
+
+static void print_stars(__u32 val, __u32 max, int width)
+{
+	int n = max ? (int)((__u64)val * width / max) : 0, i;
+
+	for (i = 0; i < width; i++)
+		putchar(i < n ? '*' : ' ');
+}
+
+void lesson_print_log2_hist(const __u32 *vals, int nr_slots, const char *unit)
+{
+	int i, first = -1, last = -1;
+	__u32 max = 0;
+
+	for (i = 0; i < nr_slots; i++) {
+		if (!vals[i])
+			continue;
+		if (first < 0)
+			first = i;
+		last = i;
+		if (vals[i] > max)
+			max = vals[i];
+	}
+	if (last < 0) {
+		printf("(no samples)\n");
+		return;
+	}
+	printf("%*s%-*s : count    distribution\n", 12, "", 14, unit);
+	for (i = 0; i <= last; i++) {
+		__u64 low = i ? 1ULL << i : 0, high = (1ULL << (i + 1)) - 1;
+
+		if (i < first && i != last)
+			continue;
+		printf("%20llu -> %-20llu : %-8u |", (unsigned long long)low,
+		       (unsigned long long)high, vals[i]);
+		print_stars(vals[i], max, 40);
+		printf("|\n");
+	}
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * The helper library every lesson loader links: the parts of a libbpf loader
+ * that are the same in every lesson (options, logging, signals, privilege and
+ * environment checks, attach helpers, poll loops, histogram printing), so
+ * each lesson's .c shows only what is new in that lesson.
+ */
+#ifndef LESSON_HELPERS_H
+#define LESSON_HELPERS_H
+
+#include <argp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include <bpf/libbpf.h>
+
+/* Options every loader has: -v, -d SECONDS, -h (see lesson_argp_child). */
+struct lesson_env {
+	bool verbose;
+	int duration; /* seconds; 0 = until Ctrl-C */
+};
+extern struct lesson_env lesson_env;
+extern const struct argp lesson_common_argp;
+/* Put in a loader's argp as: .children = lesson_argp_children */
+extern const struct argp_child lesson_argp_children[];
+
+/* Set by SIGINT/SIGTERM; every poll loop checks it. */
+extern volatile sig_atomic_t lesson_exiting;
+
+/*
+ * Call first in main(): records the program name, installs the libbpf print
+ * callback (everything with -v; otherwise warnings are kept for lesson_fail)
+ * and the SIGINT/SIGTERM handlers.
+ */
+void lesson_init(const char *name);
+
+/* "name: msg" on stderr; returns 1 so `return lesson_error(...)` exits 1. */
+int lesson_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * A libbpf call failed with err (negative errno).  Prints one line
+ * "name: <what>: <strerror>" and, when the kernel's verifier rejected a
+ * program, the verifier log libbpf captured.  Returns 1.
+ */
+int lesson_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Fails with a clear line when the process lacks CAP_BPF/CAP_SYS_ADMIN. */
+int lesson_check_root(void);
+/* Fails with a clear line when the kernel exposes no BTF (CO-RE lessons). */
+int lesson_check_btf(void);
+/* Interface name -> ifindex; prints "unknown interface 'x'" and returns -1. */
+int lesson_ifindex(const char *ifname);
+/* Parses a PID that must name a live process; -1 with a message otherwise. */
+int lesson_parse_pid(const char *arg);
+
+/* Mount bpffs / tracefs at their usual places unless already there. */
+int lesson_ensure_bpffs(void);
+/* Returns the tracefs directory (mounting it if needed) or NULL. */
+const char *lesson_ensure_tracefs(void);
+
+/* Attach an XDP program as a bpf_link: detached when the last fd closes. */
+struct bpf_link *lesson_attach_xdp(struct bpf_program *prog, int ifindex);
+
+/* True once Ctrl-C/SIGTERM arrived or -d SECONDS have passed. */
+bool lesson_should_stop(void);
+
+/*
+ * bpf_printk output.  Open trace_pipe before attaching: the open drains what
+ * earlier runs left there, so only lines from this run are streamed.  Then
+ * stream until lesson_should_stop(), printing the lines that contain match
+ * (all when match is NULL).  Closes fd.
+ */
+int lesson_trace_pipe_open(void);
+int lesson_stream_trace_pipe(int fd, const char *match);
+
+/* Poll a ring buffer / perf buffer until lesson_should_stop(). */
+int lesson_poll_ringbuf(struct ring_buffer *rb);
+int lesson_poll_perfbuf(struct perf_buffer *pb);
+
+/* bcc-style log2 histogram: slot i counts values in [2^i, 2^(i+1)). */
+void lesson_print_log2_hist(const __u32 *vals, int nr_slots, const char *unit);
+
+#endif

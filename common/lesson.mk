@@ -1,0 +1,151 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+# The one build fragment every lesson includes.  A lesson Makefile is:
+#
+#	APPS := xdp_counter
+#	include ../../common/lesson.mk
+#
+# Each name in APPS has NAME.bpf.c (kernel half) and NAME.c (loader).
+# Optional: BPF_EXTRA (more .bpf.c names, no loader of their own), EXTRA_C
+# (more loader .c files), ARGS (default arguments for `make run`).
+#
+# Pipeline per name:
+#   clang -g -O2 -target bpf  NAME.bpf.c  -> NAME.tmp.bpf.o
+#   bpftool gen object                      -> NAME.bpf.o   (static linking)
+#   bpftool gen skeleton                    -> NAME.skel.h
+#   cc NAME.c + libhelpers.a + -lbpf        -> NAME
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+# Where this fragment lives decides where everything else is.
+COMMON_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+ROOT := $(abspath $(COMMON_DIR)/..)
+COMMON := $(ROOT)/common
+LESSON_DIR := $(abspath $(CURDIR))
+LESSON := $(notdir $(LESSON_DIR))
+BUILD_ROOT := $(ROOT)/build
+OUT ?= $(BUILD_ROOT)/$(LESSON)
+
+CLANG ?= clang
+LLVM_STRIP ?= llvm-strip
+BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
+CC ?= cc
+CROSS_COMPILE ?=
+ifneq ($(CROSS_COMPILE),)
+CC := $(CROSS_COMPILE)gcc
+endif
+
+# uname -m -> the kernel's arch name, used for __TARGET_ARCH_* and vmlinux/.
+ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
+	-e 's/ppc64le/powerpc/' -e 's/mips.*/mips/' -e 's/riscv64/riscv/' \
+	-e 's/s390x/s390/' -e 's/loongarch64/loongarch/')
+VMLINUX_DIR := $(ROOT)/vmlinux/$(ARCH)
+
+# clang -target bpf does not search the host's multiarch dir, so
+# <linux/types.h> cannot find <asm/types.h>.  Ask the host compiler where it
+# looks and pass those dirs on with -idirafter (no /usr/include/asm symlink).
+CLANG_BPF_SYS_INCLUDES ?= $(shell $(CLANG) -v -E - </dev/null 2>&1 \
+	| sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
+
+BPF_CFLAGS ?= -g -O2 -Wall -Wno-unused-function
+BPF_TARGET ?= bpf
+CFLAGS ?= -g -O2 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+CFLAGS += -D_GNU_SOURCE
+STATIC ?=
+LDLIBS_BPF := -lbpf -lelf -lz $(if $(STATIC),-lzstd)
+LDFLAGS += $(if $(STATIC),-static)
+
+INCLUDES := -I$(OUT) -I$(COMMON) -I$(LESSON_DIR)
+BPF_INCLUDES := -I$(OUT) -I$(COMMON)/bpf -I$(LESSON_DIR) -I$(VMLINUX_DIR)
+
+HELPERS_LIB := $(BUILD_ROOT)/common/libhelpers.a
+DEPS_STAMP := $(BUILD_ROOT)/.deps-ok
+
+BPF_NAMES := $(APPS) $(BPF_EXTRA)
+TMP_OBJS := $(patsubst %,$(OUT)/%.tmp.bpf.o,$(BPF_NAMES))
+BPF_OBJS := $(patsubst %,$(OUT)/%.bpf.o,$(BPF_NAMES))
+SKELS := $(patsubst %,$(OUT)/%.skel.h,$(BPF_NAMES))
+BINS := $(patsubst %,$(OUT)/%,$(APPS))
+# EXTRA_C: more user-space .c files (no main) linked into every loader.
+EXTRA_OBJS := $(patsubst %,$(OUT)/%.o,$(EXTRA_C))
+C_OBJS := $(patsubst %,$(OUT)/%.o,$(APPS) $(EXTRA_C))
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(patsubst $(ROOT)/%,%,$(2))";
+MAKEFLAGS += --no-print-directory
+endif
+
+.PHONY: all run test clean deps
+all: $(BINS) $(SKELS)
+
+# Build packages are checked once per checkout; the script installs what is
+# missing (as root) or prints the exact command to run.
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): $(ROOT)/tools/deps
+	$(Q)$(ROOT)/tools/deps ensure
+	$(Q)mkdir -p $(@D) && touch $@
+
+$(OUT):
+	$(Q)mkdir -p $(OUT)
+
+# Static pattern rules over explicit lists: nothing is an "intermediate"
+# make would delete, and no rule can match the wrong file.
+$(TMP_OBJS): $(OUT)/%.tmp.bpf.o: $(LESSON_DIR)/%.bpf.c $(COMMON)/lesson.mk | $(DEPS_STAMP) $(OUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -target $(BPF_TARGET) -D__TARGET_ARCH_$(ARCH) \
+		$(BPF_INCLUDES) $(CLANG_BPF_SYS_INCLUDES) -MMD -MP -c $< -o $@
+
+$(BPF_OBJS): $(OUT)/%.bpf.o: $(OUT)/%.tmp.bpf.o
+	$(call msg,GEN-OBJ,$@)
+	$(Q)$(BPFTOOL) gen object $@ $<
+
+$(SKELS): $(OUT)/%.skel.h: $(OUT)/%.bpf.o $(COMMON)/lesson.mk
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+$(C_OBJS): $(OUT)/%.o: $(LESSON_DIR)/%.c | $(DEPS_STAMP) $(OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -MMD -MP -c $< -o $@
+
+# A loader includes its skeleton (and may include any of the lesson's).
+$(C_OBJS): $(SKELS)
+
+$(BINS): $(OUT)/%: $(OUT)/%.o $(EXTRA_OBJS) $(HELPERS_LIB)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) $(LDLIBS_BPF) -o $@
+
+ifndef BUILDING_HELPERS
+# The helper library is built by common/Makefile; from the root Makefile it is
+# already up to date before lessons start, so parallel lessons don't race.
+$(HELPERS_LIB): FORCE | $(DEPS_STAMP)
+	$(Q)$(MAKE) -C $(COMMON) lib
+FORCE:
+endif
+
+# `make run ARGS="-d 5"`; a lesson may give ARGS a default.
+run: all
+	$(OUT)/$(firstword $(APPS)) $(ARGS)
+
+test: all
+	$(Q)$(ROOT)/tests/run $(LESSON_DIR)
+
+clean:
+	$(call msg,CLEAN,$(OUT))
+	$(Q)rm -rf $(OUT)
+
+# One JSON object per translation unit, for the root compile_commands.json
+# (clangd then completes kernel names in .bpf.c and libbpf names in loaders).
+compdb:
+	@$(foreach n,$(BPF_NAMES),printf '{"directory":"%s","file":"%s","arguments":["%s",%s]},\n' \
+		"$(LESSON_DIR)" "$(LESSON_DIR)/$(n).bpf.c" "$(CLANG)" \
+		'$(call jsonargs,$(BPF_CFLAGS) -target $(BPF_TARGET) -D__TARGET_ARCH_$(ARCH) $(BPF_INCLUDES) $(CLANG_BPF_SYS_INCLUDES) -c $(LESSON_DIR)/$(n).bpf.c)';)
+	@$(foreach f,$(wildcard $(LESSON_DIR)/*.c),$(if $(filter %.bpf.c,$(f)),,printf '{"directory":"%s","file":"%s","arguments":["%s",%s]},\n' \
+		"$(LESSON_DIR)" "$(f)" "$(CC)" '$(call jsonargs,$(CFLAGS) $(INCLUDES) -c $(f))';))
+jsonargs = $(subst $(space),$(comma),$(patsubst %,"%",$(strip $(1))))
+space := $(subst ,, )
+comma := ,
+
+-include $(wildcard $(OUT)/*.d)

@@ -1,0 +1,99 @@
+#!/usr/bin/env bats
+# Lesson 00: the XDP counter, checked against the interface's own counters.
+load ../../tests/lib
+
+BIN=$OUT/xdp_counter
+
+setup() {
+	lesson_setup
+	netns_setup
+}
+teardown() { lesson_teardown; }
+
+# start the counter on veth0 inside the test network; waits until attached.
+start_counter() {
+	start_bg "$BATS_TEST_TMPDIR/out" "${IN_NS[@]}" "$BIN" -i veth0 "$@"
+	wait_for_line "$BATS_TEST_TMPDIR/out" '^Attached XDP program count_packets to veth0'
+}
+
+@test "printed count equals the RX packets ip -s link reports" {
+	local rx0 rx1 printed
+	rx0=$(rx_packets veth0)
+	start_counter
+	run "$ROOT/tools/testenv" ping "$NS" 7
+	assert_success
+	rx1=$(rx_packets veth0)
+	# One more tick so the loader has printed a count that includes them.
+	wait_for_count "$BATS_TEST_TMPDIR/out" '^Received' \
+		"$(count_lines "$BATS_TEST_TMPDIR/out" '^Received')"
+	stop_bg "$BG_PID" INT
+	assert_equal "$STATUS" 0
+	printed=$(grep '^Received' "$BATS_TEST_TMPDIR/out" | tail -1 | awk '{print $2}')
+	assert_equal "$printed" "$((rx1 - rx0))"
+	# Static neighbours, no IPv6: the 7 echo requests are all that arrived.
+	assert_equal "$printed" 7
+}
+
+@test "the program is attached to the interface while it runs" {
+	start_counter
+	run ip -n "$NS" link show dev veth0
+	assert_output --regexp 'prog/xdp id [0-9]+'
+	run "$BPFTOOL" prog show name count_packets
+	assert_output --partial 'xdp'
+}
+
+@test "unknown interface: non-zero exit and one line naming it" {
+	run "$BIN" -i nosuch0
+	assert_failure
+	assert_output "xdp_counter: unknown interface 'nosuch0'"
+}
+
+@test "not root: clear error, nothing loaded" {
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN" -i lo
+	assert_failure
+	assert_output --partial "must run as root"
+}
+
+@test "bad duration is rejected" {
+	run "$BIN" -d soon
+	assert_failure
+	assert_line --index 0 "xdp_counter: invalid duration 'soon': want whole seconds > 0"
+}
+
+# Detach on every way a loader can end: the bpf_link dies with the process.
+detach_after() {
+	local before
+	before=$(prog_ids | wc -l)
+	start_counter
+	run ip -n "$NS" link show dev veth0
+	assert_output --regexp 'prog/xdp'
+	stop_bg "$BG_PID" "$1"
+	wait_until 10 bash -c "! ip -n $NS link show dev veth0 | grep -q prog/xdp" ||
+		fail "XDP program still attached after SIG$1"
+	wait_until 10 test "$(prog_ids | wc -l)" -eq "$before" ||
+		fail "bpftool prog count $(prog_ids | wc -l), was $before"
+	run "$BPFTOOL" prog show name count_packets
+	assert_output ""
+}
+
+@test "SIGINT detaches and exits 0" {
+	detach_after INT
+	assert_equal "$STATUS" 0
+}
+
+@test "SIGTERM detaches and exits 0" {
+	detach_after TERM
+	assert_equal "$STATUS" 0
+}
+
+@test "SIGKILL: the kernel detaches the link when the process dies" {
+	detach_after KILL
+	assert_equal "$STATUS" 137
+}
+
+@test "-d stops by itself after printing once a second" {
+	run "${IN_NS[@]}" "$BIN" -i veth0 -d 2
+	assert_success
+	assert_line --index 0 --partial "Attached XDP program"
+	assert_equal "$(grep -c '^Received 0 packets$' <<<"$output")" 2
+}

@@ -1,0 +1,154 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+# Shared bats helpers.  A lesson's test.bats starts with:
+#
+#	load ../../tests/lib
+#	setup() { lesson_setup; }
+#	teardown() { lesson_teardown; }
+#
+# lesson_setup skips the test (with the probed reason) when this kernel lacks
+# a feature the lesson's lesson.conf lists; lesson_teardown kills whatever
+# the test started, deletes its test network and checks nothing BPF is left.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$ROOT/build
+FEATPROBE=$BUILD/common/featprobe
+BPFTOOL=$(command -v bpftool || echo /usr/sbin/bpftool)
+BATS_LIB=${BATS_LIB:-/usr/lib/bats}
+load "$BATS_LIB/bats-support/load"
+load "$BATS_LIB/bats-assert/load"
+load "$BATS_LIB/bats-file/load"
+
+# Build products of the lesson this .bats file belongs to.
+LESSON_DIR=${BATS_TEST_DIRNAME}
+LESSON=$(basename "$LESSON_DIR")
+OUT=$BUILD/$LESSON
+
+_BG_PIDS=()
+_NETNS=()
+
+# lesson_conf KEY: a value from this lesson's lesson.conf.
+lesson_conf() {
+	sed -n "s/^$1=//p" "$LESSON_DIR/lesson.conf"
+}
+
+# require_feature NAME...: skip unless the kernel supports each feature.
+# Verdicts are cached for the whole bats run (one probe per feature).
+require_feature() {
+	local f cache=$BATS_RUN_TMPDIR/features why
+	mkdir -p "$cache"
+	for f in "$@"; do
+		if [ ! -e "$cache/$f" ]; then
+			"$FEATPROBE" "$f" >"$cache/$f" 2>&1 || true
+		fi
+		why=$(cat "$cache/$f")
+		case $why in
+		"$f: supported") ;;
+		*) skip "kernel lacks $f: ${why#"$f": }" ;;
+		esac
+	done
+}
+
+lesson_setup() {
+	[ "$(id -u)" -eq 0 ] || skip "tests load BPF programs: run as root"
+	local features
+	features=$(lesson_conf features)
+	# shellcheck disable=SC2086
+	[ -z "$features" ] || require_feature $features
+	_PROGS_BEFORE=$(our_progs | sort -k1,1)
+}
+
+lesson_teardown() {
+	local pid ns
+	for pid in "${_BG_PIDS[@]}"; do
+		pkill -KILL -P "$pid" 2>/dev/null || true
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	for ns in "${_NETNS[@]}"; do
+		"$ROOT/tools/testenv" teardown "$ns"
+	done
+	[ -z "${_PROGS_BEFORE+x}" ] || assert_no_new_progs
+}
+
+# prog_ids: ids of every loaded BPF program, one per line, sorted.
+prog_ids() {
+	"$BPFTOOL" prog show | sed -n 's/^\([0-9]\{1,\}\): .*/\1/p' | sort -n
+}
+
+# our_progs: "ID NAME" of loaded programs built from this workspace.
+our_progs() { "$ROOT/tests/bpf-ours"; }
+
+# Programs are freed after their last reference goes, a little later than
+# the process that held it: wait (bounded) for ours to disappear.  Only
+# programs from our objects count, so unrelated BPF users don't fail us.
+assert_no_new_progs() {
+	if ! wait_until 10 _no_new_progs; then
+		fail "BPF programs left loaded: $(_new_progs | paste -sd,)"
+	fi
+}
+_new_progs() { join -v2 <(echo "$_PROGS_BEFORE") <(our_progs | sort -k1,1); }
+_no_new_progs() { [ -z "$(_new_progs)" ]; }
+
+# wait_until SECONDS CMD...: retry CMD every 0.1 s until it succeeds.
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+# start_bg FILE CMD...: run CMD (a program, not a shell function) in the
+# background, stdout+stderr to FILE.  Sets BG_PID.  lesson_teardown kills it
+# if the test did not.  fd 3 is bats' own: a child holding it stalls bats.
+start_bg() {
+	local file=$1
+	shift
+	"$@" >"$file" 2>&1 3>&- &
+	BG_PID=$!
+	_BG_PIDS+=("$BG_PID")
+}
+
+# count_lines FILE REGEX: how many lines of FILE match REGEX.
+count_lines() { grep -cE -- "$2" "$1" || true; }
+
+# wait_for_count FILE REGEX N [SECONDS]: until more than N lines match.
+wait_for_count() {
+	wait_until "${4:-10}" _more_lines "$1" "$2" "$3" ||
+		fail "still only $3 lines matching '$2' after ${4:-10}s; output was:
+$(cat "$1")"
+}
+_more_lines() { [ "$(count_lines "$1" "$2")" -gt "$3" ]; }
+
+# wait_for_line FILE REGEX [SECONDS]: until FILE has a line matching REGEX.
+wait_for_line() {
+	if ! wait_until "${3:-10}" grep -qE -- "$2" "$1"; then
+		fail "no line matching '$2' within ${3:-10}s; output was:
+$(cat "$1")"
+	fi
+}
+
+# stop_bg PID SIGNAL: send SIGNAL, wait; sets STATUS to the exit status.
+stop_bg() {
+	kill "-$2" "$1"
+	STATUS=0
+	wait "$1" || STATUS=$?
+}
+
+# netns_setup: a fresh two-namespace network (tools/testenv).  Sets NS, and
+# IN_NS and IN_PEER, command prefixes that run a program on either side:
+#	start_bg out "${IN_NS[@]}" "$BIN" -i veth0
+netns_setup() {
+	NS=lsn$$t${BATS_TEST_NUMBER:-0}
+	"$ROOT/tools/testenv" teardown "$NS"
+	"$ROOT/tools/testenv" setup "$NS" >/dev/null
+	_NETNS+=("$NS")
+	IN_NS=(ip netns exec "$NS")
+	IN_PEER=(ip netns exec "$NS-peer")
+}
+
+# rx_packets IFACE: RX packet count from `ip -s link` inside the test netns.
+rx_packets() {
+	ip -n "$NS" -s link show dev "$1" | awk '/RX:/ { getline; print $2; exit }'
+}
