@@ -4,6 +4,7 @@
 #   make              build the helper library and every lesson (-j safe)
 #   make test         build, then run all bats tests against this kernel
 #   make check        lint: clang-format, shellcheck, lesson metadata
+#   make format       apply clang-format to every C file
 #   make compile_commands.json   for clangd / CLion / VS Code
 #   make vmlinux      regenerate vmlinux/$(ARCH)/vmlinux.h from this kernel
 #   make clean
@@ -17,7 +18,7 @@ ifneq ($(V),1)
 MAKEFLAGS += --no-print-directory
 endif
 
-.PHONY: all common deps test check clean vmlinux $(LESSONS) readme-table compile_commands.json
+.PHONY: all common deps test check format clean vmlinux $(LESSONS) readme-table compile_commands.json
 
 all: $(LESSONS)
 
@@ -34,8 +35,11 @@ $(LESSONS): common
 test: all
 	@tests/run $(TESTS)
 
-check:
+check: common
 	@tools/check
+
+format:
+	@tools/check --fix
 
 compile_commands.json:
 	@{ echo '['; \

@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+# The workspace itself: build system, tools, README/CI agreement.
+load lib
+
+setup() { :; }
+
+# A private copy of the workspace with lessons 00 and 01 only, so build
+# tests neither disturb nor depend on the other lessons' state.
+copy_workspace() {
+	WS=$BATS_TEST_TMPDIR/ws
+	mkdir -p "$WS/lessons"
+	cp -r "$ROOT/Makefile" "$ROOT/common" "$ROOT/tools" "$ROOT/tests" "$ROOT/vmlinux" "$WS/"
+	cp -r "$ROOT/lessons/00-xdp-counter" "$ROOT/lessons/01-helloworld" "$WS/lessons/"
+}
+
+@test "README's test command is what .ci/run runs" {
+	run grep -E '^\s+make test$' "$ROOT/README.md"
+	assert_success
+	run grep -E '^\s+make -C lessons/00-xdp-counter run$' "$ROOT/README.md"
+	assert_success
+	run grep -vE '^(#|set |cd |$)' "$ROOT/.ci/run"
+	assert_output "make test"
+}
+
+@test "make -j2 from clean builds every lesson; touching one .bpf.c rebuilds only its lesson" {
+	copy_workspace
+	run make -C "$WS" -j2
+	assert_success
+	assert_file_executable "$WS/build/00-xdp-counter/xdp_counter"
+	assert_file_executable "$WS/build/01-helloworld/helloworld"
+	assert_file_exists "$WS/build/01-helloworld/helloworld.skel.h"
+	# Quiet mode: one short line per step.
+	assert_line --partial "  BPF      build/01-helloworld/helloworld.tmp.bpf.o"
+	refute_output --partial "clang -g"
+
+	run make -C "$WS"
+	refute_output --regexp '  (BPF|CC|BINARY) '
+
+	touch "$WS/lessons/01-helloworld/helloworld.bpf.c"
+	run make -C "$WS"
+	assert_success
+	assert_line --partial "  BPF      build/01-helloworld/helloworld.tmp.bpf.o"
+	assert_line --partial "  BINARY   build/01-helloworld/helloworld"
+	refute_output --partial "00-xdp-counter"
+}
+
+@test "header dependencies are tracked (-MMD), V=1 shows full commands" {
+	copy_workspace
+	make -C "$WS" -j2 >/dev/null
+	touch "$WS/common/helpers.h"
+	run make -C "$WS/lessons/00-xdp-counter" V=1
+	assert_success
+	assert_output --regexp "cc .*-c $WS/lessons/00-xdp-counter/xdp_counter.c"
+	refute_output --partial "tmp.bpf.o"
+	touch "$WS/common/bpf/lesson.bpf.h"
+	run make -C "$WS/lessons/01-helloworld"
+	refute_output --partial "  BPF "
+}
+
+@test "BPF objects build without a hand-made /usr/include/asm" {
+	[ ! -e /usr/include/asm ] || skip "/usr/include/asm exists on this machine"
+	local src=$ROOT/lessons/00-xdp-counter/xdp_counter.bpf.c
+	# Plain clang -target bpf misses the multiarch dir: <asm/types.h> fails...
+	run clang -O2 -target bpf -c "$src" -o "$BATS_TEST_TMPDIR/plain.o"
+	assert_failure
+	assert_output --partial "asm/types.h"
+	# ...the fragment's -idirafter list fixes it.
+	run make -s -C "$ROOT/lessons/00-xdp-counter" OUT="$BATS_TEST_TMPDIR/out" \
+		"$BATS_TEST_TMPDIR/out/xdp_counter.bpf.o"
+	assert_success
+	assert_file_exists "$BATS_TEST_TMPDIR/out/xdp_counter.bpf.o"
+}
+
+@test "compile_commands.json covers both halves with their real flags" {
+	copy_workspace
+	run make -C "$WS" compile_commands.json
+	assert_success
+	run python3 -c '
+import json, sys
+db = json.load(open(sys.argv[1]))
+files = {e["file"].split("/lessons/")[-1]: e["arguments"] for e in db if "/lessons/" in e["file"]}
+bpf = files["00-xdp-counter/xdp_counter.bpf.c"]
+assert "-target" in bpf and bpf[bpf.index("-target") + 1] == "bpf", bpf
+assert any(a.endswith("/vmlinux/x86") or "/vmlinux/" in a for a in bpf), bpf
+assert any(a.startswith("-D__TARGET_ARCH_") for a in bpf), bpf
+user = files["01-helloworld/helloworld.c"]
+assert any(a.endswith("/common") for a in user), user
+print(len(db))' "$WS/compile_commands.json"
+	assert_success
+}
+
+@test "testenv: setup, ping, status, teardown; refuses duplicates; rolls back" {
+	local n=lsnws$$
+	run "$ROOT/tools/testenv" setup "$n"
+	assert_success
+	_NETNS+=("$n")
+	run "$ROOT/tools/testenv" status
+	assert_line "$n"
+	run "$ROOT/tools/testenv" ping "$n" 2
+	assert_success
+	assert_output --partial "2 received"
+	run "$ROOT/tools/testenv" setup "$n"
+	assert_failure
+	assert_output --partial "already exists"
+	run "$ROOT/tools/testenv" teardown "$n"
+	assert_success
+	run ip netns list
+	refute_output --partial "$n"
+
+	# A peer namespace in the way: setup fails, leaves nothing of its own,
+	# and keeps what it did not create.
+	ip netns add "$n-peer"
+	run "$ROOT/tools/testenv" setup "$n"
+	assert_failure
+	run ip netns list
+	refute_line --regexp "^$n( |$)"
+	assert_line --regexp "^$n-peer( |$)"
+	ip netns del "$n-peer"
+	run "$ROOT/tools/testenv" setup "bad name"
+	assert_failure
+	assert_output --partial "bad name"
+}
+
+@test "deps: everything needed is present; unknown groups are refused" {
+	run "$ROOT/tools/deps" check build test
+	assert_success
+	run "$ROOT/tools/deps" check nosuchgroup
+	assert_failure 2
+	run "$ROOT/tools/deps" list build
+	assert_line libbpf-dev
+	assert_line bpftool
+}
+
+@test "featprobe answers by probing: program types load, kprobe needs an attach" {
+	run "$FEATPROBE" tracepoint xdp ringbuf
+	assert_success
+	assert_output "tracepoint: supported
+xdp: supported
+ringbuf: supported"
+	run "$FEATPROBE" nosuch
+	assert_failure 2
+	assert_output --partial "unknown feature 'nosuch'"
+	# Independent oracle: the kernel's kprobe PMU or kprobe_events exists
+	# exactly when kprobes can be attached.
+	run "$FEATPROBE" kprobe
+	if [ -e /sys/bus/event_source/devices/kprobe/type ] || [ -e /sys/kernel/tracing/kprobe_events ]; then
+		assert_success
+	else
+		assert_failure 1
+		assert_output --partial "kprobe: unsupported"
+	fi
+}
+
+@test "doctor reports every lesson and this kernel's probes" {
+	run "$ROOT/tools/doctor"
+	assert_success
+	assert_output --partial "00-xdp-counter"
+	assert_output --partial "01-helloworld"
+	assert_output --regexp "kprobe +(supported|unsupported)"
+}
+
+@test "lesson table lists every lesson with its metadata" {
+	run "$ROOT/tools/lesson-table"
+	assert_success
+	local d
+	for d in "$ROOT"/lessons/[0-9][0-9]-*/lesson.conf; do
+		assert_output --partial "[$(basename "$(dirname "$d")")]"
+	done
+}
