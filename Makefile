@@ -2,7 +2,12 @@
 # Top level: build every lesson, run every test.
 #
 #   make              build the helper library and every lesson (-j safe)
-#   make test         build, then run all bats tests against this kernel
+#   make test         build, then run all bats tests against this kernel, then
+#                     re-run the ones it skipped for a missing kernel feature
+#                     inside Debian's 6.1 kernel under qemu (VMTEST=0: don't;
+#                     VMTEST=6.12: that kernel instead)
+#   make vmtest KERNEL=6.1|6.12   build, then run all bats tests inside that
+#                     Debian kernel under qemu (tools/vmtest)
 #   make check        lint: clang-format, shellcheck, lesson metadata
 #   make format       apply clang-format to every C file
 #   make compile_commands.json   for clangd / CLion / VS Code
@@ -18,7 +23,7 @@ ifneq ($(V),1)
 MAKEFLAGS += --no-print-directory
 endif
 
-.PHONY: all common deps test check format clean vmlinux $(LESSONS) readme-table compile_commands.json
+.PHONY: all common deps test vmtest check format clean vmlinux $(LESSONS) readme-table compile_commands.json
 
 all: $(LESSONS)
 
@@ -32,8 +37,15 @@ $(LESSONS): common
 	@$(MAKE) -C $@
 
 # TESTS=lessons/00-xdp-counter limits the run to some lessons.
+VMTEST ?= 1
 test: all
-	@tests/run $(TESTS)
+	@VMTEST=$(VMTEST) tests/run $(TESTS)
+
+KERNEL ?= 6.1
+VMTEST_TIMEOUT ?= 3600
+vmtest: all
+	@tools/vmtest --kernel $(KERNEL) --timeout $(VMTEST_TIMEOUT) --rw build/test-results/$(notdir $(KERNEL)) \
+		-e RESULTS_LABEL=$(notdir $(KERNEL)) -e VMTEST=0 -- tests/run $(TESTS)
 
 check: common
 	@tools/check

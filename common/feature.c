@@ -4,8 +4,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/capability.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "feature.h"
 #include "helpers.h"
@@ -171,18 +174,221 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return 0;
 }
 
+/*
+ * libbpf_probe_bpf_*() by name and by value.  These are the probes lesson 06
+ * teaches; feature_probe() and so featprobe and the test suite use them too.
+ */
+static const char *const helper_names[] = {
+/* The mapper puts the commas in itself. */
+#define HELPER_NAME(x, ...) [BPF_FUNC_##x] = "bpf_" #x
+	__BPF_FUNC_MAPPER(HELPER_NAME)
+#undef HELPER_NAME
+};
+
+#define NR_HELPERS (int)(sizeof(helper_names) / sizeof(helper_names[0]))
+
+const char *feature_helper_name(int helper)
+{
+	if (helper < 0 || helper >= NR_HELPERS)
+		return NULL;
+	return helper_names[helper];
+}
+
+int feature_helper_by_name(const char *name)
+{
+	int i;
+
+	/* Helper 0 is "unspec": not a helper anyone can ask for. */
+	for (i = 1; i < NR_HELPERS; i++)
+		if (strcmp(helper_names[i], name) == 0 || strcmp(helper_names[i] + 4, name) == 0)
+			return i;
+	return -1;
+}
+
+int feature_prog_type_by_name(const char *name)
+{
+	const char *s;
+	int t;
+
+	for (t = 0; (s = libbpf_bpf_prog_type_str(t)); t++)
+		if (strcmp(s, name) == 0)
+			return t;
+	return -1;
+}
+
+int feature_map_type_by_name(const char *name)
+{
+	const char *s;
+	int t;
+
+	for (t = 0; (s = libbpf_bpf_map_type_str(t)); t++)
+		if (strcmp(s, name) == 0)
+			return t;
+	return -1;
+}
+
+/* CAP_BPF (or CAP_SYS_ADMIN): without it every load and map create may be refused. */
+static bool may_load_programs(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	return (data[0].effective & (1U << CAP_SYS_ADMIN)) ||
+	       (data[1].effective & (1U << (39 /* CAP_BPF */ - 32)));
+}
+
+static enum feature_verdict probe_failed(int err, char *why, size_t len)
+{
+	return say(FEATURE_INCONCLUSIVE, why, len, "probe failed: %s: %s",
+		   strerrorname_np(-err) ?: "?", strerror(-err));
+}
+
+enum feature_verdict feature_probe_prog_type(enum bpf_prog_type type, char *why, size_t len)
+{
+	const char *name = libbpf_bpf_prog_type_str(type) ?: "?";
+	int ret;
+
+	if (why && len)
+		why[0] = '\0';
+	/* libbpf answers 0 for any refused load: a "no" is only news when we may load. */
+	if (!may_load_programs())
+		return probe_failed(-EPERM, why, len);
+	ret = libbpf_probe_bpf_prog_type(type, NULL);
+	if (ret > 0)
+		return FEATURE_SUPPORTED;
+	if (ret == 0)
+		return say(FEATURE_UNSUPPORTED, why, len, "kernel rejects program type %s", name);
+	return probe_failed(ret, why, len);
+}
+
+enum feature_verdict feature_probe_map_type(enum bpf_map_type type, char *why, size_t len)
+{
+	const char *name = libbpf_bpf_map_type_str(type) ?: "?";
+	int ret;
+
+	if (why && len)
+		why[0] = '\0';
+	/* Same here: a map libbpf could not create is a "no", EPERM or not. */
+	if (!may_load_programs())
+		return probe_failed(-EPERM, why, len);
+	ret = libbpf_probe_bpf_map_type(type, NULL);
+	if (ret > 0)
+		return FEATURE_SUPPORTED;
+	if (ret == 0)
+		return say(FEATURE_UNSUPPORTED, why, len, "kernel rejects map type %s", name);
+	return probe_failed(ret, why, len);
+}
+
+/*
+ * Second opinion on a helper libbpf called supported.  libbpf 1.1 reads the
+ * verifier log for "unknown func"/"invalid func" only; newer kernels refuse a
+ * helper with "program of this type cannot use helper", which libbpf 1.1
+ * takes as a yes.  Load the same two-instruction program and read the log.
+ */
+static bool verifier_refuses_helper(enum bpf_prog_type type, enum bpf_func_id helper)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_JMP | BPF_CALL, .imm = helper },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts);
+	static char log[4096];
+	int fd;
+
+	/* The attach types libbpf's own probe uses for types that need one. */
+	if (type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR)
+		opts.expected_attach_type = BPF_CGROUP_INET4_CONNECT;
+	else if (type == BPF_PROG_TYPE_SK_LOOKUP)
+		opts.expected_attach_type = BPF_SK_LOOKUP;
+	opts.log_buf = log;
+	opts.log_size = sizeof(log);
+	opts.log_level = 1;
+	log[0] = '\0';
+	fd = bpf_prog_load(type, NULL, "GPL", insns, 3, &opts);
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	return strstr(log, "cannot use helper") || strstr(log, "unknown func ") ||
+	       strstr(log, "invalid func ");
+}
+
+enum feature_verdict feature_probe_helper(enum bpf_prog_type type, enum bpf_func_id helper,
+					  char *why, size_t len)
+{
+	const char *name = libbpf_bpf_prog_type_str(type) ?: "?";
+	const char *hname = feature_helper_name(helper) ?: "?";
+	enum feature_verdict v;
+	int ret;
+
+	/*
+	 * libbpf's helper probe only looks for "unknown func" in the verifier
+	 * log: when the program type itself is missing it says "yes".  Ask
+	 * about the type first, as bpftool does.
+	 */
+	v = feature_probe_prog_type(type, why, len);
+	if (v == FEATURE_UNSUPPORTED)
+		return say(v, why, len, "program type %s is unsupported", name);
+	if (v != FEATURE_SUPPORTED)
+		return v;
+	ret = libbpf_probe_bpf_helper(type, helper, NULL);
+	if (ret > 0 && verifier_refuses_helper(type, helper))
+		return say(FEATURE_UNSUPPORTED, why, len, "%s programs cannot call %s: "
+			   "verifier says \"cannot use helper\", which libbpf 1.1's probe misses",
+			   name, hname);
+	if (ret > 0)
+		return FEATURE_SUPPORTED;
+	if (ret == 0)
+		return say(FEATURE_UNSUPPORTED, why, len, "%s programs cannot call %s", name, hname);
+	return probe_failed(ret, why, len);
+}
+
+/* "prog_type:TYPE", "map_type:TYPE", "helper:TYPE:HELPER". */
+static enum feature_verdict probe_by_type_name(const char *name, char *why, size_t len)
+{
+	const char *arg = strchr(name, ':') + 1, *colon;
+	char type[64];
+	int t, h;
+
+	if (strncmp(name, "prog_type:", 10) == 0) {
+		t = feature_prog_type_by_name(arg);
+		if (t < 0)
+			return say(FEATURE_INCONCLUSIVE, why, len, "unknown program type '%s'", arg);
+		return feature_probe_prog_type(t, why, len);
+	}
+	if (strncmp(name, "map_type:", 9) == 0) {
+		t = feature_map_type_by_name(arg);
+		if (t < 0)
+			return say(FEATURE_INCONCLUSIVE, why, len, "unknown map type '%s'", arg);
+		return feature_probe_map_type(t, why, len);
+	}
+	colon = strchr(arg, ':');
+	if (strncmp(name, "helper:", 7) != 0 || !colon || (size_t)(colon - arg) >= sizeof(type))
+		return say(FEATURE_INCONCLUSIVE, why, len, "unknown feature '%s'", name);
+	snprintf(type, sizeof(type), "%.*s", (int)(colon - arg), arg);
+	t = feature_prog_type_by_name(type);
+	if (t < 0)
+		return say(FEATURE_INCONCLUSIVE, why, len, "unknown program type '%s'", type);
+	h = feature_helper_by_name(colon + 1);
+	if (h < 0)
+		return say(FEATURE_INCONCLUSIVE, why, len, "unknown helper '%s'", colon + 1);
+	return feature_probe_helper(t, h, why, len);
+}
+
 enum feature_verdict feature_probe(const char *name, char *why, size_t len)
 {
 	const struct feature *f = NULL;
 	libbpf_print_fn_t old = NULL;
 	enum feature_verdict v;
 	size_t i;
-	int ret;
 
 	for (i = 0; i < NR_FEATURES; i++)
 		if (strcmp(features[i].name, name) == 0)
 			f = &features[i];
-	if (!f)
+	if (!f && !strchr(name, ':'))
 		return say(FEATURE_INCONCLUSIVE, why, len, "unknown feature '%s'", name);
 	if (why && len)
 		why[0] = '\0';
@@ -190,20 +396,16 @@ enum feature_verdict feature_probe(const char *name, char *why, size_t len)
 	if (!lesson_env.verbose)
 		old = libbpf_set_print(quiet);
 
+	if (!f) {
+		v = probe_by_type_name(name, why, len);
+		goto out;
+	}
 	switch (f->kind) {
 	case PROG_TYPE:
-		ret = libbpf_probe_bpf_prog_type(f->type, NULL);
-		goto verdict;
+		v = feature_probe_prog_type(f->type, why, len);
+		break;
 	case MAP_TYPE:
-		ret = libbpf_probe_bpf_map_type(f->type, NULL);
-	verdict:
-		if (ret > 0)
-			v = FEATURE_SUPPORTED;
-		else if (ret == 0)
-			v = say(FEATURE_UNSUPPORTED, why, len, "kernel rejects %s %s",
-				f->kind == PROG_TYPE ? "program type" : "map type", f->name);
-		else
-			v = say(FEATURE_INCONCLUSIVE, why, len, "probe failed: %s", strerror(-ret));
+		v = feature_probe_map_type(f->type, why, len);
 		break;
 	case ATTACH:
 		v = probe_attach(f->prog, why, len);
@@ -212,6 +414,7 @@ enum feature_verdict feature_probe(const char *name, char *why, size_t len)
 		v = f->fn(why, len);
 		break;
 	}
+out:
 	if (!lesson_env.verbose)
 		libbpf_set_print(old);
 	return v;

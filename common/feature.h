@@ -9,6 +9,7 @@
 #define LESSON_FEATURE_H
 
 #include <stddef.h>
+#include <linux/bpf.h>
 
 enum feature_verdict {
 	FEATURE_SUPPORTED = 0,
@@ -26,5 +27,30 @@ extern const char *const feature_names[];
 enum feature_verdict feature_probe(const char *name, char *why, size_t len);
 
 const char *feature_verdict_str(enum feature_verdict v);
+
+/*
+ * feature_probe() also takes parametrised names (not listed in feature_names):
+ *	prog_type:TYPE		e.g. prog_type:xdp
+ *	map_type:TYPE		e.g. map_type:ringbuf
+ *	helper:TYPE:HELPER	e.g. helper:xdp:bpf_redirect
+ * TYPE is libbpf's name (libbpf_bpf_prog_type_str / _map_type_str).
+ *
+ * The same probes by value.  They wrap libbpf_probe_bpf_*() and make its
+ * three outcomes explicit: > 0 supported, 0 unsupported, < 0 the probe
+ * itself failed (inconclusive, why names the errno).  libbpf counts every
+ * refused load or map creation as "unsupported", EPERM included, so these
+ * probes answer inconclusive (EPERM) when we lack CAP_BPF.
+ */
+enum feature_verdict feature_probe_prog_type(enum bpf_prog_type type, char *why, size_t len);
+enum feature_verdict feature_probe_map_type(enum bpf_map_type type, char *why, size_t len);
+enum feature_verdict feature_probe_helper(enum bpf_prog_type type, enum bpf_func_id helper,
+					  char *why, size_t len);
+
+/* Names <-> values; -1 when unknown.  Helper names are "bpf_map_lookup_elem". */
+int feature_prog_type_by_name(const char *name);
+int feature_map_type_by_name(const char *name);
+int feature_helper_by_name(const char *name);
+/* NULL past the last helper this build knows (from <linux/bpf.h>). */
+const char *feature_helper_name(int helper);
 
 #endif

@@ -100,7 +100,6 @@ void lesson_init(const char *name)
 	/* No SA_RESTART: a blocking poll/sleep returns so the loop can exit. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	clock_gettime(CLOCK_MONOTONIC, &started);
 	/* Output is read by people and by tests through pipes: line-buffer it. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 }
@@ -259,7 +258,11 @@ bool lesson_should_stop(void)
 	if (!lesson_env.duration)
 		return false;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec - started.tv_sec >= lesson_env.duration;
+	/* -d counts from the first poll, after load and attach, not from start. */
+	if (!started.tv_sec && !started.tv_nsec)
+		started = now;
+	return (now.tv_sec - started.tv_sec) * 1000 + (now.tv_nsec - started.tv_nsec) / 1000000 >=
+	       (long)lesson_env.duration * 1000;
 }
 
 /* poll() timeout that wakes up in time for -d; 100 ms keeps Ctrl-C snappy. */

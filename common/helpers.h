@@ -62,7 +62,7 @@ const char *lesson_ensure_tracefs(void);
 /* Attach an XDP program as a bpf_link: detached when the last fd closes. */
 struct bpf_link *lesson_attach_xdp(struct bpf_program *prog, int ifindex);
 
-/* True once Ctrl-C/SIGTERM arrived or -d SECONDS have passed. */
+/* True once Ctrl-C/SIGTERM arrived, or -d SECONDS after its first call. */
 bool lesson_should_stop(void);
 
 /*

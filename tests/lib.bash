@@ -75,8 +75,15 @@ prog_ids() {
 	"$BPFTOOL" prog show | sed -n 's/^\([0-9]\{1,\}\): .*/\1/p' | sort -n
 }
 
-# our_progs: "ID NAME" of loaded programs built from this workspace.
-our_progs() { "$ROOT/tests/bpf-ours"; }
+# our_progs: "ID NAME" of loaded programs built from this lesson's objects
+# (names read once per bats run).  Other lessons' programs, loaded by a
+# parallel run, are not ours to judge.
+our_progs() {
+	export BPF_OURS_NAMES=$BATS_RUN_TMPDIR/our-names
+	[ -e "$BPF_OURS_NAMES" ] || "$ROOT/tests/bpf-ours" --names "$OUT" >"$BPF_OURS_NAMES"
+	[ -s "$BPF_OURS_NAMES" ] || return 0
+	"$ROOT/tests/bpf-ours" "$OUT"
+}
 
 # Programs are freed after their last reference goes, a little later than
 # the process that held it: wait (bounded) for ours to disappear.  Only

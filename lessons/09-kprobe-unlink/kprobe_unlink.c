@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * Lesson 09 loader: report every unlink with a kprobe/kretprobe pair on
+ * do_unlinkat(), or, where this kernel has no kprobes, with the unlink and
+ * unlinkat syscall tracepoints.  The choice is made by asking the kernel
+ * (feature_probe), then only the chosen programs are loaded.
+ */
+#include <argp.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/types.h>
+#include "helpers.h"
+#include "feature.h"
+#include "kprobe_unlink.h"
+#include "kprobe_unlink.skel.h"
+
+enum mode { MODE_AUTO, MODE_KPROBE, MODE_TRACEPOINT };
+static const char *const mode_names[] = { "auto", "kprobe", "tracepoint" };
+
+static struct {
+	enum mode mode;
+	int pid;
+} opt;
+
+static const struct argp_option opts[] = {
+	{ "pid", 'p', "PID", 0, "Only report unlinks by process PID" },
+	{ "mode", 'm', "MODE", 0, "auto (default), kprobe or tracepoint" },
+	{},
+};
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	size_t i;
+
+	switch (key) {
+	case 'p':
+		opt.pid = lesson_parse_pid(arg);
+		if (opt.pid < 0)
+			exit(1);
+		return 0;
+	case 'm':
+		for (i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++) {
+			if (strcmp(arg, mode_names[i]) == 0) {
+				opt.mode = i;
+				return 0;
+			}
+		}
+		exit(lesson_error("invalid mode '%s': want auto, kprobe or tracepoint", arg));
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp argp = {
+	.options = opts,
+	.parser = parse_arg,
+	.doc = "Trace unlinks: kprobe/kretprobe on do_unlinkat, or the unlink/unlinkat "
+	       "syscall tracepoints where kprobes are missing.\v"
+	       "Example: kprobe_unlink -m tracepoint -p 1234",
+	.children = lesson_argp_children,
+};
+
+/* Both probes attach the same way, so ask about both. */
+static bool kprobes_work(char *why, size_t len)
+{
+	return feature_probe("kprobe", why, len) == FEATURE_SUPPORTED &&
+	       feature_probe("kretprobe", why, len) == FEATURE_SUPPORTED;
+}
+
+static int handle_event(void *ctx, void *data, size_t len)
+{
+	const struct event *e = data;
+
+	if (e->kind == EV_ENTRY)
+		printf("%-5s %-7u %-16s filename=%s\n", "ENTRY", e->pid, e->comm, e->filename);
+	else
+		printf("%-5s %-7u %-16s ret=%d\n", "EXIT", e->pid, e->comm, e->ret);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct kprobe_unlink_bpf *skel;
+	struct ring_buffer *rb = NULL;
+	bool use_kprobe;
+	char why[256];
+	int err;
+
+	lesson_init(argv[0]);
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return err;
+	if (lesson_check_root() || lesson_check_btf())
+		return 1;
+
+	/* Pick a path by asking the kernel, not by reading its version. */
+	use_kprobe = false;
+	if (opt.mode != MODE_TRACEPOINT) {
+		use_kprobe = kprobes_work(why, sizeof(why));
+		if (!use_kprobe && opt.mode == MODE_KPROBE)
+			return lesson_error("kprobe mode unavailable: %s", why);
+		if (!use_kprobe)
+			fprintf(stderr, "kprobe_unlink: kprobes unavailable (%s): "
+				"falling back to the unlink/unlinkat syscall tracepoints\n", why);
+	}
+
+	skel = kprobe_unlink_bpf__open();
+	if (!skel)
+		return lesson_fail(-errno, "opening BPF object");
+	skel->rodata->target_pid = opt.pid;
+
+	/*
+	 * A program that is not autoloaded is neither loaded nor attached by
+	 * the skeleton: on a kernel without kprobes, loading unlink_kprobe
+	 * would work but attaching it would fail and take everything down.
+	 */
+	bpf_program__set_autoload(skel->progs.unlink_kprobe, use_kprobe);
+	bpf_program__set_autoload(skel->progs.unlink_kretprb, use_kprobe);
+	bpf_program__set_autoload(skel->progs.unlink_tp_in, !use_kprobe);
+	bpf_program__set_autoload(skel->progs.unlinkat_tp_in, !use_kprobe);
+	bpf_program__set_autoload(skel->progs.unlink_tp_out, !use_kprobe);
+	bpf_program__set_autoload(skel->progs.unlinkat_tp_out, !use_kprobe);
+
+	err = kprobe_unlink_bpf__load(skel);
+	if (err) {
+		err = lesson_fail(err, "loading BPF object");
+		goto cleanup;
+	}
+	err = kprobe_unlink_bpf__attach(skel);
+	if (err) {
+		err = lesson_fail(err, "attaching %s", use_kprobe ? "kprobes" : "tracepoints");
+		goto cleanup;
+	}
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, NULL, NULL);
+	if (!rb) {
+		err = lesson_fail(-errno, "creating ring buffer");
+		goto cleanup;
+	}
+
+	if (use_kprobe)
+		printf("Tracing do_unlinkat() with kprobe + kretprobe");
+	else
+		printf("Tracing unlink()/unlinkat() with syscall tracepoints");
+	if (opt.pid)
+		printf(" for PID %d", opt.pid);
+	printf(". Ctrl-C to stop.\n");
+	printf("%-5s %-7s %-16s %s\n", "EVENT", "PID", "COMM", "DETAIL");
+
+	err = lesson_poll_ringbuf(rb);
+
+cleanup:
+	ring_buffer__free(rb);
+	kprobe_unlink_bpf__destroy(skel);
+	return err;
+}

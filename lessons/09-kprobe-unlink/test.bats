@@ -1,0 +1,172 @@
+#!/usr/bin/env bats
+# Lesson 09: unlinks of files we create, by processes whose PIDs we know,
+# checked on whichever path (kprobe or tracepoint) this kernel allows.
+load ../../tests/lib
+
+BIN=$OUT/kprobe_unlink
+
+setup() {
+	lesson_setup
+	T=$BATS_TEST_TMPDIR
+	touch "$T/a" "$T/b" "$T/c"
+}
+teardown() { lesson_teardown; }
+
+# gated NAME CMD...: start CMD held at a fifo until `release NAME`; sets
+# GATED_PID.  exec keeps the PID, so the PID we know is the one that unlinks.
+gated() {
+	local fifo=$T/gate-$1
+	shift
+	mkfifo "$fifo"
+	bash -c 'read -r _ <"$1"; shift; exec "$@"' _ "$fifo" "$@" >/dev/null 2>&1 3>&- &
+	GATED_PID=$!
+	_BG_PIDS+=("$GATED_PID")
+}
+release() { echo go >"$T/gate-$1"; }
+
+# start ARGS...: the loader in the background; waits for its header line.
+start() {
+	start_bg "$T/out" "$BIN" "$@"
+	wait_for_line "$T/out" '^EVENT +PID +COMM +DETAIL$'
+}
+
+# stop: SIGINT, exit 0, output in $output.
+stop() {
+	stop_bg "$BG_PID" INT
+	assert_equal "$STATUS" 0
+	output=$(cat "$T/out")
+	mapfile -t lines <"$T/out"
+}
+
+# probe_reason NAME: featprobe's reason for NAME being unsupported (the
+# loader asks the same code, so it must print the same words).
+probe_reason() {
+	local r
+	r=$("$FEATPROBE" "$1") && return 1
+	r=${r#"$1: unsupported ("}
+	echo "${r%)}"
+}
+
+# events PID: that PID's lines, reduced to "ENTRY name" / "EXIT ret".
+events() {
+	awk -v pid="$1" '($1 == "ENTRY" || $1 == "EXIT") && $2 == pid {
+		sub(/^(filename|ret)=/, "", $4); print $1, $3, $4 }' <<<"$output"
+}
+
+# The workload: rm (unlinkat) removes a and fails on a missing file,
+# unlink (unlink) removes c.  Checks each PID printed exactly its calls.
+run_workload() {
+	local rm_pid unlink_pid
+	gated rm rm "$T/a" "$T/missing"
+	rm_pid=$GATED_PID
+	gated unlink unlink "$T/c"
+	unlink_pid=$GATED_PID
+	release rm
+	release unlink
+	wait "$rm_pid" || true		# rm fails: one file was missing
+	wait "$unlink_pid"
+	wait_for_line "$T/out" "^EXIT +$unlink_pid +unlink +ret="
+	wait_for_count "$T/out" "^EXIT +$rm_pid +rm +ret=" 1
+	stop
+	# Oracle: the files we named, and what the syscalls must have returned.
+	assert_file_not_exists "$T/a"
+	assert_file_not_exists "$T/c"
+	assert_file_exists "$T/b"
+	assert_equal "$(events "$rm_pid")" "ENTRY rm $T/a
+EXIT rm 0
+ENTRY rm $T/missing
+EXIT rm -2"
+	assert_equal "$(events "$unlink_pid")" "ENTRY unlink $T/c
+EXIT unlink 0"
+	refute_output --partial "filename=$T/b"
+}
+
+@test "auto: names and return codes of our unlinks, on the path the kernel allows" {
+	start
+	run_workload
+}
+
+@test "auto: the path taken and the reason for a fallback match the kernel probe" {
+	local why
+	why=$(probe_reason kprobe) || why=
+	start
+	stop
+	if [ -z "$why" ]; then
+		assert_line --index 0 "Tracing do_unlinkat() with kprobe + kretprobe. Ctrl-C to stop."
+	else
+		# One stderr line, carrying the very reason featprobe gives.
+		assert_line --index 0 "kprobe_unlink: kprobes unavailable ($why): falling back to the$(
+			) unlink/unlinkat syscall tracepoints"
+		assert_line --index 1 "Tracing unlink()/unlinkat() with syscall tracepoints. Ctrl-C to stop."
+	fi
+}
+
+@test "--mode tracepoint: the same events from sys_enter/sys_exit_unlink{,at}" {
+	start -m tracepoint
+	run "$BPFTOOL" prog show name unlinkat_tp_in
+	assert_output --partial "tracepoint"
+	run_workload
+	assert_line --index 0 "Tracing unlink()/unlinkat() with syscall tracepoints. Ctrl-C to stop."
+	refute_output --partial "kprobes unavailable"
+}
+
+@test "--mode kprobe: the same events from do_unlinkat" {
+	require_feature kprobe kretprobe
+	start -m kprobe
+	run "$BPFTOOL" prog show name unlink_kprobe
+	assert_output --partial "kprobe"
+	run_workload
+	assert_line --index 0 "Tracing do_unlinkat() with kprobe + kretprobe. Ctrl-C to stop."
+}
+
+@test "--mode kprobe without kprobes: one line with the probed reason, non-zero exit" {
+	local why
+	why=$(probe_reason kprobe) || skip "this kernel has kprobes"
+	run "$BIN" -m kprobe
+	assert_failure
+	assert_output "kprobe_unlink: kprobe mode unavailable: $why"
+}
+
+@test "-p: only that PID's unlinks" {
+	local other
+	gated other unlink "$T/b"
+	other=$GATED_PID
+	gated rm rm "$T/a"
+	start -p "$GATED_PID"
+	release other
+	wait "$other"
+	assert_file_not_exists "$T/b"
+	release rm
+	wait "$GATED_PID"
+	wait_for_line "$T/out" "^EXIT +$GATED_PID +rm +ret=0$"
+	stop
+	assert_line --regexp "^ENTRY +$GATED_PID +rm +filename=$T/a$"
+	refute_output --partial "filename=$T/b"
+	refute_output --regexp "^(ENTRY|EXIT) +$other "
+	# Nothing but our PID at all.
+	run grep -vE "^(ENTRY|EXIT) +$GATED_PID " <<<"$(grep -E '^(ENTRY|EXIT) ' "$T/out")"
+	assert_output ""
+}
+
+@test "bad input: clear one-line errors, non-zero exit" {
+	run "$BIN" -m sometimes
+	assert_failure
+	assert_output "kprobe_unlink: invalid mode 'sometimes': want auto, kprobe or tracepoint"
+	run "$BIN" -p notapid
+	assert_failure
+	assert_output "kprobe_unlink: invalid PID 'notapid'"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN"
+	assert_failure
+	assert_output --partial "must run as root"
+}
+
+@test "SIGINT detaches: none of the lesson's programs stays loaded" {
+	local names='name (unlink_kprobe|unlink_kretprb|unlinkat?_tp_(in|out)) '
+	start
+	# While it runs: exactly one pair of hooks (2 programs, or 4 tracepoints).
+	run grep -cE "$names" < <("$BPFTOOL" prog show)
+	assert [ "$output" -eq 2 -o "$output" -eq 4 ]
+	stop
+	wait_until 10 bash -c "! $BPFTOOL prog show | grep -qE '$names'" ||
+		fail "programs still loaded: $($BPFTOOL prog show | grep -E "$names")"
+}

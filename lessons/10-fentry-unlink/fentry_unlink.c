@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * Lesson 10 loader: trace unlinks with the best hook this kernel allows.
+ * fentry/fexit first, then kprobe/kretprobe, then syscall tracepoints: each
+ * is tried by feature_probe() (a real load and attach), and only the
+ * winner's programs are autoloaded.  That is how libbpf-tools decide, too.
+ */
+#include <argp.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/types.h>
+#include "helpers.h"
+#include "feature.h"
+#include "fentry_unlink.h"
+#include "fentry_unlink.skel.h"
+
+enum hook { HOOK_AUTO, HOOK_FENTRY, HOOK_KPROBE, HOOK_TRACEPOINT };
+
+static const struct {
+	const char *mode;	/* -m value */
+	const char *probe[2];	/* feature_probe names that must both work */
+	const char *what;	/* for messages */
+} hooks[] = {
+	[HOOK_AUTO] = { "auto" },
+	[HOOK_FENTRY] = { "fentry", { "fentry", "fexit" }, "fentry + fexit" },
+	[HOOK_KPROBE] = { "kprobe", { "kprobe", "kretprobe" }, "kprobe + kretprobe" },
+	[HOOK_TRACEPOINT] = { "tracepoint", { "tracepoint", "tracepoint" }, "syscall tracepoints" },
+};
+#define NR_HOOKS (int)(sizeof(hooks) / sizeof(hooks[0]))
+
+static struct {
+	enum hook hook;
+	int pid;
+} opt;
+
+static const struct argp_option opts[] = {
+	{ "pid", 'p', "PID", 0, "Only report unlinks by process PID" },
+	{ "mode", 'm', "MODE", 0, "auto (default), fentry, kprobe or tracepoint" },
+	{},
+};
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	int i;
+
+	switch (key) {
+	case 'p':
+		opt.pid = lesson_parse_pid(arg);
+		if (opt.pid < 0)
+			exit(1);
+		return 0;
+	case 'm':
+		for (i = 0; i < NR_HOOKS; i++) {
+			if (strcmp(arg, hooks[i].mode) == 0) {
+				opt.hook = i;
+				return 0;
+			}
+		}
+		exit(lesson_error("invalid mode '%s': want auto, fentry, kprobe or tracepoint",
+				  arg));
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp argp = {
+	.options = opts,
+	.parser = parse_arg,
+	.doc = "Trace unlinks with fentry/fexit on do_unlinkat, falling back to "
+	       "kprobes, then to the unlink/unlinkat syscall tracepoints.\v"
+	       "Example: fentry_unlink -m auto -p 1234",
+	.children = lesson_argp_children,
+};
+
+/* Does this kernel load and attach both programs a hook needs? */
+static bool hook_works(enum hook h, char *why, size_t len)
+{
+	return feature_probe(hooks[h].probe[0], why, len) == FEATURE_SUPPORTED &&
+	       feature_probe(hooks[h].probe[1], why, len) == FEATURE_SUPPORTED;
+}
+
+/*
+ * Walk the chain best-first.  Every hook skipped adds "X unavailable (why)"
+ * to note, so the user learns in one line what was tried and why it failed.
+ */
+static enum hook choose_hook(char *note, size_t len)
+{
+	char why[256];
+	size_t used = 0;
+	enum hook h;
+
+	for (h = HOOK_FENTRY; h < HOOK_TRACEPOINT; h++) {
+		if (hook_works(h, why, sizeof(why)))
+			break;
+		used += snprintf(note + used, len - used, "%s%s unavailable (%s)",
+				 used ? "; " : "", hooks[h].mode, why);
+		if (used >= len)
+			used = len - 1;
+	}
+	return h;
+}
+
+static void set_hook(struct fentry_unlink_bpf *skel, enum hook h)
+{
+	struct { struct bpf_program *prog; enum hook hook; } progs[] = {
+		{ skel->progs.unl_fentry, HOOK_FENTRY },
+		{ skel->progs.unl_fexit, HOOK_FENTRY },
+		{ skel->progs.unl_kprobe, HOOK_KPROBE },
+		{ skel->progs.unl_kretprobe, HOOK_KPROBE },
+		{ skel->progs.unl_tp_in, HOOK_TRACEPOINT },
+		{ skel->progs.unlat_tp_in, HOOK_TRACEPOINT },
+		{ skel->progs.unl_tp_out, HOOK_TRACEPOINT },
+		{ skel->progs.unlat_tp_out, HOOK_TRACEPOINT },
+	};
+	size_t i;
+
+	/* Not autoloaded = not loaded, not attached by __attach() either. */
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+		bpf_program__set_autoload(progs[i].prog, progs[i].hook == h);
+}
+
+static int handle_event(void *ctx, void *data, size_t len)
+{
+	const struct event *e = data;
+
+	if (e->kind == EV_ENTRY) {
+		printf("%-5s %-7u %-16s filename=%s\n", "ENTRY", e->pid, e->comm, e->filename);
+		return 0;
+	}
+	/* fexit knows the file name at exit too; kretprobes and sys_exit don't. */
+	printf("%-5s %-7u %-16s ret=%d", "EXIT", e->pid, e->comm, e->ret);
+	if (e->filename[0])
+		printf(" filename=%s", e->filename);
+	putchar('\n');
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct fentry_unlink_bpf *skel;
+	struct ring_buffer *rb = NULL;
+	char note[768] = "";
+	enum hook hook;
+	int err;
+
+	lesson_init(argv[0]);
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return err;
+	if (lesson_check_root() || lesson_check_btf())
+		return 1;
+
+	hook = opt.hook;
+	if (hook == HOOK_AUTO) {
+		hook = choose_hook(note, sizeof(note));
+		if (note[0])
+			fprintf(stderr, "fentry_unlink: %s: using %s\n", note, hooks[hook].what);
+	} else if (!hook_works(hook, note, sizeof(note))) {
+		return lesson_error("%s mode unavailable: %s", hooks[hook].mode, note);
+	}
+
+	skel = fentry_unlink_bpf__open();
+	if (!skel)
+		return lesson_fail(-errno, "opening BPF object");
+	skel->rodata->target_pid = opt.pid;
+	set_hook(skel, hook);
+
+	err = fentry_unlink_bpf__load(skel);
+	if (err) {
+		err = lesson_fail(err, "loading BPF object (%s)", hooks[hook].what);
+		goto cleanup;
+	}
+	err = fentry_unlink_bpf__attach(skel);
+	if (err) {
+		err = lesson_fail(err, "attaching %s", hooks[hook].what);
+		goto cleanup;
+	}
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, NULL, NULL);
+	if (!rb) {
+		err = lesson_fail(-errno, "creating ring buffer");
+		goto cleanup;
+	}
+
+	if (hook == HOOK_TRACEPOINT)
+		printf("Tracing unlink()/unlinkat() with syscall tracepoints");
+	else
+		printf("Tracing do_unlinkat() with %s", hooks[hook].what);
+	if (opt.pid)
+		printf(" for PID %d", opt.pid);
+	printf(". Ctrl-C to stop.\n");
+	printf("%-5s %-7s %-16s %s\n", "EVENT", "PID", "COMM", "DETAIL");
+
+	err = lesson_poll_ringbuf(rb);
+
+cleanup:
+	ring_buffer__free(rb);
+	fentry_unlink_bpf__destroy(skel);
+	return err;
+}

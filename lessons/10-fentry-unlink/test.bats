@@ -1,0 +1,193 @@
+#!/usr/bin/env bats
+# Lesson 10: unlinks of files we create, by PIDs we know, on whichever hook
+# the fentry -> kprobe -> tracepoint chain picks on this kernel.
+load ../../tests/lib
+
+BIN=$OUT/fentry_unlink
+
+setup() {
+	lesson_setup
+	T=$BATS_TEST_TMPDIR
+	touch "$T/a" "$T/b" "$T/c"
+}
+teardown() { lesson_teardown; }
+
+# gated NAME CMD...: start CMD held at a fifo until `release NAME`; sets
+# GATED_PID.  exec keeps the PID, so the PID we know is the one that unlinks.
+gated() {
+	local fifo=$T/gate-$1
+	shift
+	mkfifo "$fifo"
+	bash -c 'read -r _ <"$1"; shift; exec "$@"' _ "$fifo" "$@" >/dev/null 2>&1 3>&- &
+	GATED_PID=$!
+	_BG_PIDS+=("$GATED_PID")
+}
+release() { echo go >"$T/gate-$1"; }
+
+start() {
+	start_bg "$T/out" "$BIN" "$@"
+	wait_for_line "$T/out" '^EVENT +PID +COMM +DETAIL$'
+}
+
+stop() {
+	stop_bg "$BG_PID" INT
+	assert_equal "$STATUS" 0
+	output=$(cat "$T/out")
+	mapfile -t lines <"$T/out"
+}
+
+# probe_reason NAME: featprobe's reason for NAME being unsupported; fails
+# when it is supported.  The loader asks the same code.
+probe_reason() {
+	local r
+	r=$("$FEATPROBE" "$1") && return 1
+	r=${r#"$1: unsupported ("}
+	echo "${r%)}"
+}
+
+# pair_reason HOOK: why HOOK's pair of programs cannot work; fails if it can.
+pair_reason() {
+	case $1 in
+	fentry) probe_reason fentry || probe_reason fexit ;;
+	kprobe) probe_reason kprobe || probe_reason kretprobe ;;
+	esac
+}
+
+# events PID: that PID's lines as "ENTRY comm name" / "EXIT comm ret".
+events() {
+	awk -v pid="$1" '($1 == "ENTRY" || $1 == "EXIT") && $2 == pid {
+		sub(/^(filename|ret)=/, "", $4); print $1, $3, $4 }' <<<"$output"
+}
+
+# rm (unlinkat) removes a and fails on a missing file; unlink (unlink)
+# removes c.  Each PID must show exactly its own calls and results.
+run_workload() {
+	local rm_pid unlink_pid
+	gated rm rm "$T/a" "$T/missing"
+	rm_pid=$GATED_PID
+	gated unlink unlink "$T/c"
+	unlink_pid=$GATED_PID
+	release rm
+	release unlink
+	wait "$rm_pid" || true
+	wait "$unlink_pid"
+	wait_for_line "$T/out" "^EXIT +$unlink_pid +unlink +ret="
+	wait_for_count "$T/out" "^EXIT +$rm_pid +rm +ret=" 1
+	stop
+	assert_file_not_exists "$T/a"
+	assert_file_not_exists "$T/c"
+	assert_file_exists "$T/b"
+	assert_equal "$(events "$rm_pid")" "ENTRY rm $T/a
+EXIT rm 0
+ENTRY rm $T/missing
+EXIT rm -2"
+	assert_equal "$(events "$unlink_pid")" "ENTRY unlink $T/c
+EXIT unlink 0"
+	refute_output --partial "filename=$T/b"
+	RM_PID=$rm_pid
+}
+
+@test "auto: names and return codes of our unlinks, on the hook the chain picks" {
+	start
+	run_workload
+}
+
+@test "auto: the hook taken and every skipped hook's reason match the kernel probes" {
+	local h why note="" chosen=tracepoint what
+	for h in fentry kprobe; do
+		why=$(pair_reason "$h") || { chosen=$h; break; }
+		note+="${note:+; }$h unavailable ($why)"
+	done
+	case $chosen in
+	fentry) what="Tracing do_unlinkat() with fentry + fexit" ;;
+	kprobe) what="Tracing do_unlinkat() with kprobe + kretprobe" ;;
+	*) what="Tracing unlink()/unlinkat() with syscall tracepoints" ;;
+	esac
+	start
+	stop
+	if [ -z "$note" ]; then
+		assert_line --index 0 "$what. Ctrl-C to stop."
+	else
+		assert_line --index 0 "fentry_unlink: $note: using ${what#* with }"
+		assert_line --index 1 "$what. Ctrl-C to stop."
+	fi
+}
+
+@test "--mode tracepoint: the same events from the syscall tracepoints" {
+	start -m tracepoint
+	run "$BPFTOOL" prog show name unlat_tp_in
+	assert_output --partial "tracepoint"
+	run_workload
+	assert_line --index 0 "Tracing unlink()/unlinkat() with syscall tracepoints. Ctrl-C to stop."
+}
+
+@test "--mode kprobe: the same events from do_unlinkat" {
+	require_feature kprobe kretprobe
+	start -m kprobe
+	run_workload
+	assert_line --index 0 "Tracing do_unlinkat() with kprobe + kretprobe. Ctrl-C to stop."
+}
+
+@test "--mode fentry: the same events, and fexit knows the file name too" {
+	require_feature fentry fexit
+	start -m fentry
+	run "$BPFTOOL" prog show name unl_fexit
+	assert_output --partial "tracing"
+	run_workload
+	assert_line --index 0 "Tracing do_unlinkat() with fentry + fexit. Ctrl-C to stop."
+	assert_line --regexp "^EXIT +$RM_PID +rm +ret=-2 filename=$T/missing$"
+}
+
+@test "forcing a hook the kernel lacks: one line with the probed reason, non-zero exit" {
+	local h why tried=0
+	for h in fentry kprobe; do
+		why=$(pair_reason "$h") || continue
+		tried=1
+		run "$BIN" -m "$h"
+		assert_failure
+		assert_output "fentry_unlink: $h mode unavailable: $why"
+	done
+	[ "$tried" = 1 ] || skip "this kernel has both fentry and kprobes"
+}
+
+@test "-p: only that PID's unlinks" {
+	local other
+	gated other unlink "$T/b"
+	other=$GATED_PID
+	gated rm rm "$T/a"
+	start -p "$GATED_PID"
+	release other
+	wait "$other"
+	assert_file_not_exists "$T/b"
+	release rm
+	wait "$GATED_PID"
+	wait_for_line "$T/out" "^EXIT +$GATED_PID +rm +ret=0( |$)"
+	stop
+	assert_line --regexp "^ENTRY +$GATED_PID +rm +filename=$T/a$"
+	refute_output --partial "filename=$T/b"
+	run grep -vE "^(ENTRY|EXIT) +$GATED_PID " <<<"$(grep -E '^(ENTRY|EXIT) ' "$T/out")"
+	assert_output ""
+}
+
+@test "bad input: clear one-line errors, non-zero exit" {
+	run "$BIN" -m kretprobe
+	assert_failure
+	assert_output "fentry_unlink: invalid mode 'kretprobe': want auto, fentry, kprobe or tracepoint"
+	run "$BIN" -p -5
+	assert_failure
+	assert_output "fentry_unlink: invalid PID '-5'"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN"
+	assert_failure
+	assert_output --partial "must run as root"
+}
+
+@test "SIGINT detaches: none of the lesson's programs stays loaded" {
+	local names='name (unl_(fentry|fexit|kprobe|kretprobe)|unl(at)?_tp_(in|out)) '
+	start
+	# While it runs: exactly one pair of hooks (2 programs, or 4 tracepoints).
+	run grep -cE "$names" < <("$BPFTOOL" prog show)
+	assert [ "$output" -eq 2 -o "$output" -eq 4 ]
+	stop
+	wait_until 10 bash -c "! $BPFTOOL prog show | grep -qE '$names'" ||
+		fail "programs still loaded: $($BPFTOOL prog show | grep -E "$names")"
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env bats
+# Lesson 11: openat() calls of processes we start (known PID, UID, paths,
+# flags), and the -p/-u filters.
+load ../../tests/lib
+
+BIN=$OUT/opensnoop
+NOBODY=65534
+
+setup() {
+	lesson_setup
+	T=$BATS_TEST_TMPDIR
+	echo data >"$T/a"
+}
+teardown() { lesson_teardown; }
+
+# gated NAME CMD...: start CMD held at a fifo until `release NAME`; sets
+# GATED_PID.  The wrapper execs CMD (and setpriv execs its command), so
+# the PID stays the same all the way to the process that opens files.
+gated() {
+	local fifo=$T/gate-$1
+	shift
+	mkfifo "$fifo"
+	bash -c 'read -r _ <"$1"; shift; exec "$@"' _ "$fifo" "$@" \
+		</dev/null >/dev/null 2>&1 3>&- &
+	GATED_PID=$!
+	_BG_PIDS+=("$GATED_PID")
+}
+release() { echo go >"$T/gate-$1"; }
+
+start() {
+	start_bg "$T/out" "$BIN" "$@"
+	wait_for_line "$T/out" '^PID +UID +COMM +FLAGS +RET +PATH$'
+}
+
+stop() {
+	stop_bg "$BG_PID" INT
+	assert_equal "$STATUS" 0
+	output=$(cat "$T/out")
+	mapfile -t lines <"$T/out"
+}
+
+# A shell that opens three paths.  With 0-2 open and 3, 4 closed (bats may
+# pass more descriptors down), open(2) returns the lowest free descriptor:
+# 3 for a, then 4 for w.  The flags
+# are what bash asks for: < is O_RDONLY (0), > is O_WRONLY|O_CREAT|O_TRUNC
+# = 01 | 0100 | 01000 = 01101 (octal).  A missing file is -ENOENT = -2.
+OPENER='exec 3<&- 4>&-; exec 3<"$1"; exec 4>"$2"; : <"$3"'
+
+@test "a process we start: PID, UID, comm, flags, result and path of each open" {
+	gated opener bash -c "$OPENER" _ "$T/a" "$T/w" "$T/missing"
+	local pid=$GATED_PID uid
+	uid=$(id -u)
+	start
+	release opener
+	wait "$pid" || true		# the last redirection fails
+	wait_for_line "$T/out" "^$pid .* $T/missing$"
+	stop
+	assert_file_exists "$T/w"
+	assert_line --regexp "^$pid +$uid +bash +00000000 +3 $T/a$"
+	assert_line --regexp "^$pid +$uid +bash +00001101 +4 $T/w$"
+	assert_line --regexp "^$pid +$uid +bash +00000000 +-2 $T/missing$"
+}
+
+@test "-p: only that PID's opens" {
+	gated other bash -c ': <"$1"' _ "$T/a"
+	local other=$GATED_PID pid
+	gated opener bash -c "$OPENER" _ "$T/a" "$T/w" "$T/missing"
+	pid=$GATED_PID
+	start -p "$pid"
+	release other
+	wait "$other"
+	release opener
+	wait "$pid" || true
+	wait_for_line "$T/out" "^$pid .* $T/missing$"
+	stop
+	assert_line --index 0 "Tracing openat() by PID $pid. Ctrl-C to stop."
+	assert_line --regexp "^$pid +[0-9]+ +bash +00001101 +4 $T/w$"
+	refute_line --regexp "^$other "
+	# Every event line carries the PID we asked for.
+	run awk -v p="$pid" '$1 ~ /^[0-9]+$/ && $1 != p' "$T/out"
+	assert_output ""
+}
+
+@test "-u: only processes with that UID (one run as nobody via setpriv)" {
+	gated rootproc bash -c ': <"$1"' _ "$T/a"
+	local rootpid=$GATED_PID pid
+	gated nobody setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups \
+		bash -c ': </etc/hostname; : </nonexistent/lesson11'
+	pid=$GATED_PID
+	start -u $NOBODY
+	release rootproc
+	wait "$rootpid"
+	release nobody
+	wait "$pid" || true
+	wait_for_line "$T/out" "^$pid .* /nonexistent/lesson11$"
+	stop
+	assert_line --index 0 "Tracing openat() by UID $NOBODY. Ctrl-C to stop."
+	assert_line --regexp "^$pid +$NOBODY +bash +00000000 +[0-9]+ /etc/hostname$"
+	assert_line --regexp "^$pid +$NOBODY +bash +00000000 +-2 /nonexistent/lesson11$"
+	refute_line --regexp "^$rootpid "
+	refute_output --partial "$T/a"
+	run awk -v u="$NOBODY" '$1 ~ /^[0-9]+$/ && $2 != u' "$T/out"
+	assert_output ""
+}
+
+@test "bad input: clear one-line errors, non-zero exit" {
+	local bad
+	for bad in abc -1 4294967295 12x ""; do
+		run "$BIN" -u "$bad"
+		assert_failure
+		assert_output "opensnoop: invalid UID '$bad'"
+	done
+	run "$BIN" -p notapid
+	assert_failure
+	assert_output "opensnoop: invalid PID 'notapid'"
+	run setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups "$BIN"
+	assert_failure
+	assert_output --partial "must run as root"
+}
+
+@test "SIGINT detaches: both programs are gone afterwards" {
+	start
+	run "$BPFTOOL" prog show name openat_exit
+	assert_output --partial "tracepoint"
+	stop
+	wait_until 10 bash -c "! $BPFTOOL prog show | grep -qE 'name openat_(enter|exit) '" ||
+		fail "programs still loaded"
+}

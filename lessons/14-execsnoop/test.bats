@@ -1,0 +1,114 @@
+#!/usr/bin/env bats
+# Lesson 14: programs a launcher shell we control execs, with known arguments.
+load ../../tests/lib
+
+BIN=$OUT/execsnoop
+
+setup() { lesson_setup; }
+teardown() { lesson_teardown; }
+
+# start_launcher SCRIPT: a bash that waits for "go", then runs SCRIPT.  Every
+# program it starts is a forked child, so their PPID is LAUNCHER.
+start_launcher() {
+	mkfifo "$BATS_TEST_TMPDIR/go"
+	bash -c 'read -r _ < "$1"; eval "$2" >/dev/null 2>&1; exit 0' _ \
+		"$BATS_TEST_TMPDIR/go" "$1" 3>&- &
+	LAUNCHER=$!
+	_BG_PIDS+=("$LAUNCHER")
+}
+
+# snoop ARGS...: run the loader, release the launcher, wait for more than
+# $WANT - 1 lines whose PPID is the launcher's.
+snoop() {
+	local out=$BATS_TEST_TMPDIR/out
+	start_bg "$out" "$BIN" "$@"
+	wait_for_line "$out" '^PCOMM +PID +PPID +UID +RET +ARGS$'
+	echo go >"$BATS_TEST_TMPDIR/go"
+	wait "$LAUNCHER"
+	wait_for_count "$out" "^[^ ]+ +[0-9]+ +$LAUNCHER " $((WANT - 1))
+	stop_bg "$BG_PID" INT
+	assert_equal "$STATUS" 0
+	output=$(cat "$out")
+	mapfile -t lines <"$out"
+}
+
+@test "an exec shows comm, PID, PPID, UID, result and argv" {
+	local pidfile=$BATS_TEST_TMPDIR/pid
+	# The child writes its own PID, then execs echo in place: same PID.
+	start_launcher "sh -c 'echo \$\$ >$pidfile; exec /bin/echo lesson14 one two'"
+	WANT=2
+	snoop
+	local child
+	child=$(cat "$pidfile")
+	assert_line --regexp "^sh +$child +$LAUNCHER +0 +0 sh -c echo \\\$\\\$ >$pidfile; exec /bin/echo lesson14 one two$"
+	assert_line --regexp "^echo +$child +$LAUNCHER +0 +0 /bin/echo lesson14 one two$"
+}
+
+@test "a failed exec shows -ENOENT and the caller's comm" {
+	start_launcher "/nonexistent/lesson14 arg1"
+	WANT=1
+	snoop
+	assert_line --regexp "^bash +[0-9]+ +$LAUNCHER +0 +-2 /nonexistent/lesson14 arg1$"
+}
+
+@test "the UID is the one the program runs as" {
+	start_launcher "setpriv --reuid=65534 /bin/true lesson14"
+	WANT=2
+	snoop
+	assert_line --regexp "^setpriv +[0-9]+ +$LAUNCHER +0 +0 setpriv --reuid=65534 /bin/true lesson14$"
+	assert_line --regexp "^true +[0-9]+ +$LAUNCHER +65534 +0 /bin/true lesson14$"
+}
+
+@test "-P shows only the children of one parent; -x only failures" {
+	# Noise: another shell that keeps starting programs.
+	bash -c 'while :; do /bin/true noise; sleep 0.02; done' 3>&- &
+	_BG_PIDS+=("$!")
+	start_launcher "/bin/true lesson14 ok; /nonexistent/lesson14; /bin/true lesson14 again"
+	WANT=3
+	snoop -P "$LAUNCHER"
+	run grep -vE '^(Tracing|PCOMM)' <<<"$output"
+	assert_equal "${#lines[@]}" 3
+	refute_output --partial noise
+	assert_line --index 0 --regexp " +0 /bin/true lesson14 ok$"
+	assert_line --index 1 --regexp " +-2 /nonexistent/lesson14$"
+	assert_line --index 2 --regexp " +0 /bin/true lesson14 again$"
+
+	rm "$BATS_TEST_TMPDIR/go"
+	start_launcher "/bin/true lesson14 ok; /nonexistent/lesson14"
+	WANT=1
+	snoop -P "$LAUNCHER" -x
+	run grep -vE '^(Tracing|PCOMM)' <<<"$output"
+	assert_equal "${#lines[@]}" 1
+	assert_output --regexp "^bash +[0-9]+ +$LAUNCHER +0 +-2 /nonexistent/lesson14$"
+}
+
+@test "long command lines are cut: 20 arguments, 127 bytes each, then ..." {
+	local long
+	long=$(printf 'x%.0s' {1..200})
+	start_launcher "/bin/true $long $(echo {2..30})"
+	WANT=1
+	snoop -P "$LAUNCHER"
+	assert_line --regexp "^true +[0-9]+ +$LAUNCHER +0 +0 /bin/true ${long:0:127} $(echo {2..19}) \\.\\.\\.$"
+}
+
+@test "bad input: one clear line, non-zero exit" {
+	run "$BIN" -P notapid
+	assert_failure
+	assert_output "execsnoop: invalid PID 'notapid'"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN"
+	assert_failure
+	assert_output --partial "must run as root"
+}
+
+@test "programs attached while it runs, gone after SIGTERM" {
+	start_bg "$BATS_TEST_TMPDIR/out" "$BIN"
+	wait_for_line "$BATS_TEST_TMPDIR/out" '^Tracing execve'
+	run "$BPFTOOL" prog show name execsnoop_enter
+	assert_output --partial tracepoint
+	run "$BPFTOOL" map show name events
+	assert_output --partial perf_event_array
+	stop_bg "$BG_PID" TERM
+	assert_equal "$STATUS" 0
+	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name execsnoop_enter)\" ]" ||
+		fail "execsnoop_enter still loaded"
+}
