@@ -31,7 +31,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc <= first || strcmp(argv[1], "-h") == 0) {
-		fprintf(stderr, "usage: featprobe [-q|-v] FEATURE...   (featprobe -l lists them)\n");
+		fprintf(stderr,
+			"usage: featprobe [-q|-v] FEATURE...   (featprobe -l lists them)\n");
 		return argc <= first ? 2 : 0;
 	}
 	if (lesson_check_root())

@@ -4,10 +4,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <linux/capability.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "feature.h"
@@ -19,8 +17,8 @@ enum probe_kind { PROG_TYPE, MAP_TYPE, ATTACH, CUSTOM };
 struct feature {
 	const char *name;
 	enum probe_kind kind;
-	int type;		/* bpf_prog_type / bpf_map_type */
-	const char *prog;	/* program in probe.bpf.c, for ATTACH */
+	int type;	  /* bpf_prog_type / bpf_map_type */
+	const char *prog; /* program in probe.bpf.c, for ATTACH */
 	enum feature_verdict (*fn)(char *why, size_t len);
 };
 
@@ -57,10 +55,10 @@ static const struct feature features[] = {
 #define NR_FEATURES (sizeof(features) / sizeof(features[0]))
 
 const char *const feature_names[NR_FEATURES + 1] = {
-	"btf", "bpffs", "tracefs", "netns", "xdp", "tc", "cgroup_skb",
-	"socket_filter", "hash", "percpu_array", "ringbuf", "perf_event_array",
-	"prog_array", "tracepoint", "raw_tp", "tp_btf", "kprobe", "kretprobe",
-	"fentry", "fexit", "lsm", "uprobe", NULL,
+	"btf",	      "bpffs",	       "tracefs", "netns",	  "xdp",     "tc",
+	"cgroup_skb", "socket_filter", "hash",	  "percpu_array", "ringbuf", "perf_event_array",
+	"prog_array", "tracepoint",    "raw_tp",  "tp_btf",	  "kprobe",  "kretprobe",
+	"fentry",     "fexit",	       "lsm",	  "uprobe",	  NULL,
 };
 
 const char *feature_verdict_str(enum feature_verdict v)
@@ -91,7 +89,8 @@ static enum feature_verdict probe_btf(char *why, size_t len)
 {
 	if (access("/sys/kernel/btf/vmlinux", R_OK) == 0)
 		return FEATURE_SUPPORTED;
-	return say(FEATURE_UNSUPPORTED, why, len, "/sys/kernel/btf/vmlinux missing (CONFIG_DEBUG_INFO_BTF off)");
+	return say(FEATURE_UNSUPPORTED, why, len,
+		   "/sys/kernel/btf/vmlinux missing (CONFIG_DEBUG_INFO_BTF off)");
 }
 
 static enum feature_verdict probe_bpffs(char *why, size_t len)
@@ -118,7 +117,8 @@ static enum feature_verdict probe_netns(char *why, size_t len)
 	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
 		return say(FEATURE_INCONCLUSIVE, why, len, "fork/wait failed");
 	if (WEXITSTATUS(status))
-		return say(FEATURE_UNSUPPORTED, why, len, "unshare(CLONE_NEWNET): %s", strerror(WEXITSTATUS(status)));
+		return say(FEATURE_UNSUPPORTED, why, len, "unshare(CLONE_NEWNET): %s",
+			   strerror(WEXITSTATUS(status)));
 	return FEATURE_SUPPORTED;
 }
 
@@ -142,8 +142,9 @@ static enum feature_verdict probe_attach(const char *prog_name, char *why, size_
 	lesson_ensure_tracefs();
 	skel = probe_bpf__open();
 	if (!skel)
-		return say(FEATURE_INCONCLUSIVE, why, len, "cannot open probe object: %s", strerror(errno));
-	bpf_object__for_each_program(prog, skel->obj) {
+		return say(FEATURE_INCONCLUSIVE, why, len, "cannot open probe object: %s",
+			   strerror(errno));
+	bpf_object__for_each_program (prog, skel->obj) {
 		bool me = strcmp(bpf_program__name(prog), prog_name) == 0;
 
 		bpf_program__set_autoload(prog, me);
@@ -227,18 +228,6 @@ int feature_map_type_by_name(const char *name)
 	return -1;
 }
 
-/* CAP_BPF (or CAP_SYS_ADMIN): without it every load and map create may be refused. */
-static bool may_load_programs(void)
-{
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2] = {};
-
-	if (syscall(SYS_capget, &hdr, data))
-		return false;
-	return (data[0].effective & (1U << CAP_SYS_ADMIN)) ||
-	       (data[1].effective & (1U << (39 /* CAP_BPF */ - 32)));
-}
-
 static enum feature_verdict probe_failed(int err, char *why, size_t len)
 {
 	return say(FEATURE_INCONCLUSIVE, why, len, "probe failed: %s: %s",
@@ -253,7 +242,7 @@ enum feature_verdict feature_probe_prog_type(enum bpf_prog_type type, char *why,
 	if (why && len)
 		why[0] = '\0';
 	/* libbpf answers 0 for any refused load: a "no" is only news when we may load. */
-	if (!may_load_programs())
+	if (!lesson_has_bpf_caps(false))
 		return probe_failed(-EPERM, why, len);
 	ret = libbpf_probe_bpf_prog_type(type, NULL);
 	if (ret > 0)
@@ -271,7 +260,7 @@ enum feature_verdict feature_probe_map_type(enum bpf_map_type type, char *why, s
 	if (why && len)
 		why[0] = '\0';
 	/* Same here: a map libbpf could not create is a "no", EPERM or not. */
-	if (!may_load_programs())
+	if (!lesson_has_bpf_caps(false))
 		return probe_failed(-EPERM, why, len);
 	ret = libbpf_probe_bpf_map_type(type, NULL);
 	if (ret > 0)
@@ -336,13 +325,15 @@ enum feature_verdict feature_probe_helper(enum bpf_prog_type type, enum bpf_func
 		return v;
 	ret = libbpf_probe_bpf_helper(type, helper, NULL);
 	if (ret > 0 && verifier_refuses_helper(type, helper))
-		return say(FEATURE_UNSUPPORTED, why, len, "%s programs cannot call %s: "
+		return say(FEATURE_UNSUPPORTED, why, len,
+			   "%s programs cannot call %s: "
 			   "verifier says \"cannot use helper\", which libbpf 1.1's probe misses",
 			   name, hname);
 	if (ret > 0)
 		return FEATURE_SUPPORTED;
 	if (ret == 0)
-		return say(FEATURE_UNSUPPORTED, why, len, "%s programs cannot call %s", name, hname);
+		return say(FEATURE_UNSUPPORTED, why, len, "%s programs cannot call %s", name,
+			   hname);
 	return probe_failed(ret, why, len);
 }
 
@@ -356,7 +347,8 @@ static enum feature_verdict probe_by_type_name(const char *name, char *why, size
 	if (strncmp(name, "prog_type:", 10) == 0) {
 		t = feature_prog_type_by_name(arg);
 		if (t < 0)
-			return say(FEATURE_INCONCLUSIVE, why, len, "unknown program type '%s'", arg);
+			return say(FEATURE_INCONCLUSIVE, why, len, "unknown program type '%s'",
+				   arg);
 		return feature_probe_prog_type(t, why, len);
 	}
 	if (strncmp(name, "map_type:", 9) == 0) {

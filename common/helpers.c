@@ -33,7 +33,8 @@ enum { OPT_DURATION = 'd', OPT_VERBOSE = 'v', OPT_HELP = 'h' };
 
 static const struct argp_option common_opts[] = {
 	{ "verbose", OPT_VERBOSE, NULL, 0, "Print libbpf debug output", -1 },
-	{ "duration", OPT_DURATION, "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C)", -1 },
+	{ "duration", OPT_DURATION, "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C)",
+	  -1 },
 	{ NULL, OPT_HELP, NULL, OPTION_HIDDEN, "Show this help", -1 },
 	{},
 };
@@ -143,26 +144,39 @@ int lesson_fail(int err, const char *fmt, ...)
 			fprintf(stderr, "verifier log:\n%.*s", (int)(end - begin - 1), begin + 1);
 	}
 	if (err == -EPERM && !begin)
-		fprintf(stderr, "hint: not root, or this program type is not allowed on this kernel\n");
+		fprintf(stderr,
+			"hint: not root, or this program type is not allowed on this kernel\n");
 	if (!lesson_env.verbose)
 		fprintf(stderr, "(run with -v for libbpf's own messages)\n");
 	return 1;
 }
 
-int lesson_check_root(void)
+/* Older uapi headers lack these two (added in 5.8). */
+#define LESSON_CAP_PERFMON 38
+#define LESSON_CAP_BPF	   39
+
+bool lesson_has_bpf_caps(bool tracing)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2] = {};
 	__u64 eff;
 
 	if (syscall(SYS_capget, &hdr, data))
-		return lesson_error("cannot read capabilities: %s", strerror(errno));
+		return false;
 	eff = (__u64)data[1].effective << 32 | data[0].effective;
 	if (eff & (1ULL << CAP_SYS_ADMIN))
+		return true;
+	if (!(eff & (1ULL << LESSON_CAP_BPF)))
+		return false;
+	return !tracing || (eff & (1ULL << LESSON_CAP_PERFMON));
+}
+
+int lesson_check_root(void)
+{
+	if (lesson_has_bpf_caps(true))
 		return 0;
-	if ((eff & (1ULL << 39 /* CAP_BPF */)) && (eff & (1ULL << 38 /* CAP_PERFMON */)))
-		return 0;
-	return lesson_error("must run as root (needs CAP_BPF+CAP_PERFMON or CAP_SYS_ADMIN): try sudo");
+	return lesson_error(
+		"must run as root (needs CAP_BPF+CAP_PERFMON or CAP_SYS_ADMIN): try sudo");
 }
 
 int lesson_check_btf(void)

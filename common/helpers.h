@@ -45,7 +45,13 @@ int lesson_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 int lesson_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Fails with a clear line when the process lacks CAP_BPF/CAP_SYS_ADMIN. */
+/*
+ * CAP_SYS_ADMIN, or CAP_BPF (+ CAP_PERFMON when tracing): what the kernel
+ * wants before it loads programs.  Without it every load fails with EPERM,
+ * which says nothing about the kernel's features.
+ */
+bool lesson_has_bpf_caps(bool tracing);
+/* Fails with a clear line when the process lacks those capabilities. */
 int lesson_check_root(void);
 /* Fails with a clear line when the kernel exposes no BTF (CO-RE lessons). */
 int lesson_check_btf(void);

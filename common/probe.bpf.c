@@ -9,30 +9,57 @@
 #include <bpf/bpf_helpers.h>
 
 SEC("kprobe/do_unlinkat")
-int probe_kprobe(void *ctx) { return 0; }
+int probe_kprobe(void *ctx)
+{
+	return 0;
+}
 
 SEC("kretprobe/do_unlinkat")
-int probe_kretprobe(void *ctx) { return 0; }
+int probe_kretprobe(void *ctx)
+{
+	return 0;
+}
 
 SEC("fentry/do_unlinkat")
-int probe_fentry(void *ctx) { return 0; }
+int probe_fentry(void *ctx)
+{
+	return 0;
+}
 
 SEC("fexit/do_unlinkat")
-int probe_fexit(void *ctx) { return 0; }
+int probe_fexit(void *ctx)
+{
+	return 0;
+}
 
 SEC("lsm/file_open")
-int probe_lsm(void *ctx) { return 0; }
+int probe_lsm(void *ctx)
+{
+	return 0;
+}
 
 SEC("tp/syscalls/sys_enter_getpid")
-int probe_tracepoint(void *ctx) { return 0; }
+int probe_tracepoint(void *ctx)
+{
+	return 0;
+}
 
 SEC("raw_tp/sched_switch")
-int probe_raw_tp(void *ctx) { return 0; }
+int probe_raw_tp(void *ctx)
+{
+	return 0;
+}
 
 SEC("tp_btf/sched_switch")
-int probe_tp_btf(void *ctx) { return 0; }
+int probe_tp_btf(void *ctx)
+{
+	return 0;
+}
 
 SEC("uprobe")
-int probe_uprobe(void *ctx) { return 0; }
+int probe_uprobe(void *ctx)
+{
+	return 0;
+}
 
 char LICENSE[] SEC("license") = "GPL";

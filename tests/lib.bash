@@ -143,6 +143,15 @@ stop_bg() {
 	wait "$1" || STATUS=$?
 }
 
+# stop_bg_output FILE: SIGINT the start_bg process BG_PID, assert it exits
+# 0, and load FILE (its output) into output and lines, as `run` would.
+stop_bg_output() {
+	stop_bg "$BG_PID" INT
+	assert_equal "$STATUS" 0
+	output=$(cat "$1")
+	mapfile -t lines <"$1"
+}
+
 # netns_setup: a fresh two-namespace network (tools/testenv).  Sets NS, and
 # IN_NS and IN_PEER, command prefixes that run a program on either side:
 #	start_bg out "${IN_NS[@]}" "$BIN" -i veth0
@@ -158,4 +167,52 @@ netns_setup() {
 # rx_packets IFACE: RX packet count from `ip -s link` inside the test netns.
 rx_packets() {
 	ip -n "$NS" -s link show dev "$1" | awk '/RX:/ { getline; print $2; exit }'
+}
+
+# gated [--sh] NAME SCRIPT [ARG...]: a process held at a fifo until
+# `release NAME`, which then evals SCRIPT (ARGs are its "$@") in that same
+# process: builtins keep the PID, and `exec CMD` makes CMD keep it.  A bash
+# (comm "bash"), or with --sh a sh (comm "sh"); its exit status is SCRIPT's.
+# stdin is /dev/null, stdout and stderr go to /dev/null, bats' fd 3 is
+# closed.  Sets GATED_PID; lesson_teardown kills it if the test did not.
+declare -gA _GATED=()
+gated() {
+	local shell="bash" fifo
+	if [ "$1" = --sh ]; then
+		shell="sh"
+		shift
+	fi
+	fifo=$BATS_TEST_TMPDIR/gate-$1
+	mkfifo "$fifo"
+	# shellcheck disable=SC2016 # the gated shell expands these
+	"$shell" -c 'read -r _ <"$1"; _gated_script=$2; shift 2; eval "$_gated_script"' \
+		_ "$fifo" "${@:2}" </dev/null >/dev/null 2>&1 3>&- &
+	GATED_PID=$!
+	_GATED[$1]=$GATED_PID
+	_BG_PIDS+=("$GATED_PID")
+}
+
+# release [-w] NAME: let NAME's process go (NAME can then be gated again).
+# -w: also reap it, and set STATUS to its exit status.
+release() {
+	local reap=0
+	if [ "$1" = -w ]; then
+		reap=1
+		shift
+	fi
+	echo go >"$BATS_TEST_TMPDIR/gate-$1"
+	rm -f "$BATS_TEST_TMPDIR/gate-$1"
+	if [ "$reap" = 1 ]; then
+		STATUS=0
+		wait "${_GATED[$1]}" || STATUS=$?
+	fi
+}
+
+# probe_reason FEATURE: featprobe's reason for FEATURE being unsupported
+# (what a loader that asks the same code must print); fails if supported.
+probe_reason() {
+	local r
+	r=$("$FEATPROBE" "$1") && return 1
+	r=${r#"$1: unsupported ("}
+	echo "${r%)}"
 }

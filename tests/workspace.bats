@@ -159,6 +159,12 @@ ringbuf: supported"
 	assert_output --regexp "kprobe +(supported|unsupported)"
 }
 
+@test "make check: C is clang-formatted, scripts are shellcheck-clean, metadata complete" {
+	run make -s -C "$ROOT" check
+	assert_success
+	assert_output --partial "check: ok"
+}
+
 @test "lesson table lists every lesson with its metadata" {
 	run "$ROOT/tools/lesson-table"
 	assert_success

@@ -22,7 +22,7 @@ int count_packets(struct xdp_md *ctx)
 
 	/* The verifier insists: a lookup can fail, so check before use. */
 	if (count)
-		__sync_fetch_and_add(count, 1);	/* atomic: RX runs on many CPUs */
+		__sync_fetch_and_add(count, 1); /* atomic: RX runs on many CPUs */
 	return XDP_PASS;			/* count it, let the stack have it */
 }
 

@@ -38,8 +38,8 @@ static int print_count(struct xdp_counter_bpf *skel)
 	__u64 count;
 	int err;
 
-	err = bpf_map__lookup_elem(skel->maps.pkt_count, &key, sizeof(key),
-				   &count, sizeof(count), 0);
+	err = bpf_map__lookup_elem(skel->maps.pkt_count, &key, sizeof(key), &count, sizeof(count),
+				   0);
 	if (err)
 		return lesson_fail(err, "reading pkt_count");
 	printf("Received %llu packets\n", (unsigned long long)count);
@@ -73,8 +73,8 @@ int main(int argc, char **argv)
 		err = 1;
 		goto cleanup;
 	}
-	printf("Attached XDP program count_packets to %s (ifindex %d). Ctrl-C to stop.\n",
-	       ifname, ifindex);
+	printf("Attached XDP program count_packets to %s (ifindex %d). Ctrl-C to stop.\n", ifname,
+	       ifindex);
 
 	while (!lesson_should_stop()) {
 		sleep(1);

@@ -11,13 +11,13 @@
  * before load, and the verifier then sees constants (dead branches vanish).
  * volatile stops clang from folding the 0 in at compile time.
  */
-const volatile int pid_filter = 0;	/* 0: every process */
-const volatile int loader_pid = 0;	/* our loader: its own output is a write() too */
+const volatile int pid_filter = 0; /* 0: every process */
+const volatile int loader_pid = 0; /* our loader: its own output is a write() too */
 
 SEC("tp/syscalls/sys_enter_write")
 int handle_tp(void *ctx)
 {
-	int pid = bpf_get_current_pid_tgid() >> 32;	/* upper half: tgid = PID */
+	int pid = bpf_get_current_pid_tgid() >> 32; /* upper half: tgid = PID */
 
 	if (pid_filter && pid != pid_filter)
 		return 0;

@@ -8,14 +8,11 @@ K=5
 setup() { lesson_setup; }
 teardown() { lesson_teardown; }
 
-# start_writer: a shell that waits for "go" on a fifo, then calls write() K
+# start_writer: a shell held until `release writer`, then calls write() K
 # times (echo is a builtin: no fork, so every write is from WRITER_PID).
 start_writer() {
-	mkfifo "$BATS_TEST_TMPDIR/go"
-	bash -c 'read -r _ < "$1"; for ((i = 0; i < $2; i++)); do echo x >/dev/null; done' \
-		_ "$BATS_TEST_TMPDIR/go" "$K" 3>&- &
-	WRITER_PID=$!
-	_BG_PIDS+=("$WRITER_PID")
+	gated writer 'for ((i = 0; i < $1; i++)); do echo x >/dev/null; done' "$K"
+	WRITER_PID=$GATED_PID
 }
 
 # trace: start the loader with ARGS, release the writer, wait for its lines.
@@ -23,13 +20,10 @@ trace() {
 	local out=$BATS_TEST_TMPDIR/out
 	start_bg "$out" "$BIN" "$@"
 	wait_for_line "$out" '^Tracing write\(\)'
-	echo go >"$BATS_TEST_TMPDIR/go"
+	release writer
 	wait "$WRITER_PID"
 	wait_for_count "$out" "from PID $WRITER_PID\.$" $((K - 1))
-	stop_bg "$BG_PID" INT
-	assert_equal "$STATUS" 0
-	output=$(cat "$out")
-	mapfile -t lines <"$out"
+	stop_bg_output "$out"
 }
 
 @test "a process that writes K times shows up at least K times" {

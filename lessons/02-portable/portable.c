@@ -16,7 +16,7 @@
 #include "portable.h"
 #include "portable.skel.h"
 
-static const char *object_path;	/* --object: try this file instead */
+static const char *object_path; /* --object: try this file instead */
 static const char *btf_path;	/* --btf: CO-RE target BTF for BTF-less kernels */
 
 enum { OPT_OBJECT = 'o', OPT_BTF = 'b' };

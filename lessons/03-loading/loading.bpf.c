@@ -69,7 +69,7 @@ int broken(void *ctx)
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	__u64 *val = bpf_map_lookup_elem(&counts, &tgid);
 
-	*val += 1;	/* no NULL check: rejected at load time */
+	*val += 1; /* no NULL check: rejected at load time */
 	return 0;
 }
 

@@ -20,13 +20,14 @@
 
 static char object_path[PATH_MAX];
 static const char *type_name = "__u64";
-static const char *only_progs[MAX_PICKS];	/* -p: load just these */
-static const char *skip_maps[MAX_PICKS];	/* -M: do not create these */
+static const char *only_progs[MAX_PICKS]; /* -p: load just these */
+static const char *skip_maps[MAX_PICKS];  /* -M: do not create these */
 static int nr_only, nr_skip;
 static bool list_only;
 
 static const struct argp_option opts[] = {
-	{ "object", 'o', "FILE", 0, "BPF object to open (default: loading.bpf.o beside this binary)" },
+	{ "object", 'o', "FILE", 0,
+	  "BPF object to open (default: loading.bpf.o beside this binary)" },
 	{ "prog", 'p', "NAME", 0, "Load only this program (repeat for more)" },
 	{ "no-map", 'M', "NAME", 0, "Do not create this map (repeat for more)" },
 	{ "type", 't', "NAME", 0, "BTF type to look up in the object (default: __u64)" },
@@ -101,14 +102,14 @@ static void list_object(struct bpf_object *obj)
 	struct bpf_map *map;
 
 	printf("%-16s %-12s %-34s %6s %s\n", "PROGRAM", "TYPE", "SECTION", "INSNS", "AUTOLOAD");
-	bpf_object__for_each_program(prog, obj)
+	bpf_object__for_each_program (prog, obj)
 		printf("%-16s %-12s %-34s %6zu %s\n", bpf_program__name(prog),
 		       libbpf_bpf_prog_type_str(bpf_program__type(prog)),
 		       bpf_program__section_name(prog), bpf_program__insn_cnt(prog),
 		       bpf_program__autoload(prog) ? "yes" : "no");
 	printf("%-16s %-12s %6s %6s %11s %s\n", "MAP", "TYPE", "KEY", "VALUE", "MAX_ENTRIES",
 	       "AUTOCREATE");
-	bpf_object__for_each_map(map, obj)
+	bpf_object__for_each_map (map, obj)
 		printf("%-16s %-12s %6u %6u %11u %s\n", bpf_map__name(map),
 		       libbpf_bpf_map_type_str(bpf_map__type(map)), bpf_map__key_size(map),
 		       bpf_map__value_size(map), bpf_map__max_entries(map),
@@ -129,8 +130,10 @@ static int show_btf_type(struct bpf_object *obj, const char *name)
 		return lesson_error("no BTF type named '%s' in %s", name, object_path);
 	printf("BTF type '%s':", name);
 	for (t = btf__type_by_id(btf, id); t; t = btf__type_by_id(btf, id)) {
-		printf(" [%d] %s '%s'", id, btf_kind(t) == BTF_KIND_TYPEDEF ? "TYPEDEF" :
-		       btf_kind(t) == BTF_KIND_INT ? "INT" : "OTHER",
+		printf(" [%d] %s '%s'", id,
+		       btf_kind(t) == BTF_KIND_TYPEDEF ? "TYPEDEF"
+		       : btf_kind(t) == BTF_KIND_INT   ? "INT"
+						       : "OTHER",
 		       btf__name_by_offset(btf, t->name_off) ?: "");
 		if (btf_kind(t) != BTF_KIND_TYPEDEF) {
 			if (btf_kind(t) == BTF_KIND_INT)
@@ -158,10 +161,10 @@ static int select_parts(struct bpf_object *obj)
 		if (!bpf_object__find_map_by_name(obj, skip_maps[i]))
 			return lesson_error("no map '%s' in %s", skip_maps[i], object_path);
 	if (nr_only)
-		bpf_object__for_each_program(prog, obj)
-			bpf_program__set_autoload(prog, picked(bpf_program__name(prog),
-							       only_progs, nr_only));
-	bpf_object__for_each_map(map, obj)
+		bpf_object__for_each_program (prog, obj)
+			bpf_program__set_autoload(
+				prog, picked(bpf_program__name(prog), only_progs, nr_only));
+	bpf_object__for_each_map (map, obj)
 		if (picked(bpf_map__name(map), skip_maps, nr_skip))
 			bpf_map__set_autocreate(map, false);
 	return 0;
@@ -174,7 +177,7 @@ static void show_loaded(struct bpf_object *obj)
 	struct bpf_map *map;
 	int nprogs = 0, nmaps = 0;
 
-	bpf_object__for_each_program(prog, obj) {
+	bpf_object__for_each_program (prog, obj) {
 		struct bpf_prog_info info = {};
 		__u32 len = sizeof(info);
 
@@ -186,7 +189,7 @@ static void show_loaded(struct bpf_object *obj)
 		printf("program %-16s loaded, id %u\n", bpf_program__name(prog), info.id);
 		nprogs++;
 	}
-	bpf_object__for_each_map(map, obj) {
+	bpf_object__for_each_map (map, obj) {
 		struct bpf_map_info info = {};
 		__u32 len = sizeof(info);
 

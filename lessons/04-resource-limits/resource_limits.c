@@ -28,8 +28,8 @@
  */
 #pragma weak libbpf_set_memlock_rlim
 
-static unsigned long long tiny_limit = 64 * 1024;	/* -l */
-static long long libbpf_rlim = -1;			/* -m; -1: libbpf's default */
+static unsigned long long tiny_limit = 64 * 1024; /* -l */
+static long long libbpf_rlim = -1;		  /* -m; -1: libbpf's default */
 
 static const struct argp_option opts[] = {
 	{ "limit", 'l', "BYTES", 0, "RLIMIT_MEMLOCK to create the maps under (default 65536)" },
@@ -184,8 +184,9 @@ int main(int argc, char **argv)
 	/* Must come before libbpf's first bpf() call: afterwards it is -EBUSY. */
 	if (libbpf_rlim >= 0) {
 		if (!libbpf_set_memlock_rlim)
-			return lesson_error("-m: this libbpf does not export "
-					    "libbpf_set_memlock_rlim (1.1's libbpf.so); build with STATIC=1");
+			return lesson_error(
+				"-m: this libbpf does not export "
+				"libbpf_set_memlock_rlim (1.1's libbpf.so); build with STATIC=1");
 		err = libbpf_set_memlock_rlim((size_t)libbpf_rlim);
 		if (err)
 			return lesson_fail(err, "libbpf_set_memlock_rlim(%lld)", libbpf_rlim);
@@ -211,9 +212,9 @@ int main(int argc, char **argv)
 					       BPF_FUNC_ktime_get_coarse_ns, NULL) == 1;
 	printf("libbpf's own check: bpf_ktime_get_coarse_ns %s, so libbpf %s\n",
 	       libbpf_memcg ? "exists (5.11+)" : "is missing (< 5.11)",
-	       libbpf_memcg ? "leaves RLIMIT_MEMLOCK alone" :
-	       libbpf_rlim == 0 ? "would raise RLIMIT_MEMLOCK, but -m 0 said never" :
-				  "raises RLIMIT_MEMLOCK before creating anything");
+	       libbpf_memcg	  ? "leaves RLIMIT_MEMLOCK alone"
+	       : libbpf_rlim == 0 ? "would raise RLIMIT_MEMLOCK, but -m 0 said never"
+				  : "raises RLIMIT_MEMLOCK before creating anything");
 
 	/* Lowering is always allowed; raising the hard limit needs CAP_SYS_RESOURCE. */
 	getrlimit(RLIMIT_MEMLOCK, &tiny);
@@ -230,8 +231,9 @@ int main(int argc, char **argv)
 	err = resource_limits_bpf__load(skel);
 	if (err) {
 		if (err == -EPERM && acct == ACCT_RLIMIT)
-			lesson_error("the maps need more than RLIMIT_MEMLOCK allows: raise it "
-				     "(prlimit --memlock=unlimited) or let libbpf do it (drop -m 0)");
+			lesson_error(
+				"the maps need more than RLIMIT_MEMLOCK allows: raise it "
+				"(prlimit --memlock=unlimited) or let libbpf do it (drop -m 0)");
 		err = lesson_fail(err, "creating maps under RLIMIT_MEMLOCK %llu", tiny_limit);
 		goto cleanup;
 	}
@@ -239,12 +241,12 @@ int main(int argc, char **argv)
 
 	printf("%-10s %-8s %6s %12s\n", "OBJECT", "KIND", "ID", "MEMLOCK");
 	total = 0;
-#define SHOW(name, fd, is_map)                                                              \
-	do {                                                                                \
-		unsigned long long m = fd_memlock(fd);                                     \
-		printf("%-10s %-8s %6u %12llu\n", name, is_map ? "map" : "program",          \
-		       fd_id(fd, is_map), m);                                               \
-		total += m;                                                                 \
+#define SHOW(name, fd, is_map)                                                      \
+	do {                                                                        \
+		unsigned long long m = fd_memlock(fd);                              \
+		printf("%-10s %-8s %6u %12llu\n", name, is_map ? "map" : "program", \
+		       fd_id(fd, is_map), m);                                       \
+		total += m;                                                         \
 	} while (0)
 	SHOW("rl_big", bpf_map__fd(skel->maps.rl_big), true);
 	SHOW("rl_hash", bpf_map__fd(skel->maps.rl_hash), true);
@@ -255,7 +257,8 @@ int main(int argc, char **argv)
 	if (acct == ACCT_MEMCG) {
 		print_cgroup();
 		printf("Before 5.11 this load needed RLIMIT_MEMLOCK of about %llu: with %llu it "
-		       "fails with EPERM unless libbpf raises the limit first\n", total, tiny_limit);
+		       "fails with EPERM unless libbpf raises the limit first\n",
+		       total, tiny_limit);
 	}
 	printf("Holding the maps. Ctrl-C to free them.\n");
 	while (!lesson_should_stop())

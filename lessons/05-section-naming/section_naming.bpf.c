@@ -8,7 +8,7 @@
 #include <bpf/bpf_helpers.h>
 
 /* .rodata: const volatile, set by the loader before load, then frozen. */
-const volatile int target_tgid = 0;		/* 0: every process */
+const volatile int target_tgid = 0; /* 0: every process */
 
 /* .data: initialised globals; the initial value is in the ELF file. */
 long last_signal = -1;

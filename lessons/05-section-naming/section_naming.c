@@ -47,7 +47,7 @@ static struct bpf_map *internal_map(struct bpf_object *obj, const char *sec)
 	size_t slen = strlen(sec), nlen;
 	struct bpf_map *map;
 
-	bpf_object__for_each_map(map, obj) {
+	bpf_object__for_each_map (map, obj) {
 		nlen = strlen(bpf_map__name(map));
 		if (bpf_map__is_internal(map) && nlen >= slen &&
 		    !strcmp(bpf_map__name(map) + nlen - slen, sec))
@@ -56,15 +56,14 @@ static struct bpf_map *internal_map(struct bpf_object *obj, const char *sec)
 	return NULL;
 }
 
-static void describe(struct bpf_object *obj, const char *sec, GElf_Shdr *sh, char *out,
-		     size_t len)
+static void describe(struct bpf_object *obj, const char *sec, GElf_Shdr *sh, char *out, size_t len)
 {
 	struct bpf_program *prog;
 	struct bpf_map *map;
 	int n;
 
 	/* libbpf drops a leading "?" (autoload off) from the name it keeps. */
-	bpf_object__for_each_program(prog, obj)
+	bpf_object__for_each_program (prog, obj)
 		if (!strcmp(bpf_program__section_name(prog), sec + (sec[0] == '?'))) {
 			snprintf(out, len, "program %s: %s%s", bpf_program__name(prog),
 				 libbpf_bpf_prog_type_str(bpf_program__type(prog)),
@@ -73,7 +72,7 @@ static void describe(struct bpf_object *obj, const char *sec, GElf_Shdr *sh, cha
 		}
 	if (!strcmp(sec, ".maps")) {
 		n = snprintf(out, len, "BTF-defined maps:");
-		bpf_object__for_each_map(map, obj)
+		bpf_object__for_each_map (map, obj)
 			if (!bpf_map__is_internal(map) && n > 0 && (size_t)n < len)
 				n += snprintf(out + n, len - n, " %s (%s)", bpf_map__name(map),
 					      libbpf_bpf_map_type_str(bpf_map__type(map)));
@@ -133,11 +132,12 @@ static int list_sections(struct section_naming_bpf *skel)
 			continue;
 		describe(skel->obj, name, &sh, what, sizeof(what));
 		printf("%-32s %-9s %6llu  %s\n", name,
-		       sh.sh_type == SHT_PROGBITS ? "PROGBITS" :
-		       sh.sh_type == SHT_NOBITS ? "NOBITS" :
-		       sh.sh_type == SHT_REL ? "REL" :
-		       sh.sh_type == SHT_SYMTAB ? "SYMTAB" :
-		       sh.sh_type == SHT_STRTAB ? "STRTAB" : "OTHER",
+		       sh.sh_type == SHT_PROGBITS ? "PROGBITS"
+		       : sh.sh_type == SHT_NOBITS ? "NOBITS"
+		       : sh.sh_type == SHT_REL	  ? "REL"
+		       : sh.sh_type == SHT_SYMTAB ? "SYMTAB"
+		       : sh.sh_type == SHT_STRTAB ? "STRTAB"
+						  : "OTHER",
 		       (unsigned long long)sh.sh_size, what);
 	}
 	elf_end(elf);

@@ -10,14 +10,12 @@ K=5
 setup() { lesson_setup; }
 teardown() { lesson_teardown; }
 
-# start_target: a shell that waits for "go" on a fifo, then calls kill(2)
+# start_target: a shell held until `release target`, then calls kill(2)
 # K times with signal 0 and once with SIGWINCH (ignored), then exits.
 start_target() {
-	mkfifo "$BATS_TEST_TMPDIR/go"
-	bash -c 'read -r _ < "$1"; for ((i = 0; i < $2; i++)); do kill -0 $$; done
-		kill -s WINCH $$' _ "$BATS_TEST_TMPDIR/go" "$K" 3>&- &
-	TARGET=$!
-	_BG_PIDS+=("$TARGET")
+	gated target 'for ((i = 0; i < $1; i++)); do kill -0 $$; done
+		kill -s WINCH $$' "$K"
+	TARGET=$GATED_PID
 }
 
 # start_counter ARGS...: run the loader until its first row is printed.
@@ -95,7 +93,7 @@ our_map() {
 	local out=$BATS_TEST_TMPDIR/out
 	# Nothing yet: .bss starts at 0, .data at its initial value -1.
 	assert_equal "$(grep -m1 '^[0-9]' "$out" | awk '{ print $1, $3 }')" "0 -1"
-	echo go >"$BATS_TEST_TMPDIR/go"
+	release target
 	wait_for_line "$out" "^$((K + 1)) +[0-9]+ +28$"
 	# bpftool reads the same memory through the map: the independent view.
 	run "$BPFTOOL" map dump id "$(our_map .data.counters)"

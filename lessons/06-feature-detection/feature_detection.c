@@ -26,8 +26,7 @@ static int helper_types[MAX_ARGS], nr_helper_types;
 
 /* Features common/feature.c probes by loading *and attaching* a program. */
 static const char *const attach_kinds[] = {
-	"tracepoint", "raw_tp", "tp_btf", "kprobe", "kretprobe",
-	"fentry", "fexit", "lsm", "uprobe",
+	"tracepoint", "raw_tp", "tp_btf", "kprobe", "kretprobe", "fentry", "fexit", "lsm", "uprobe",
 };
 
 static const struct argp_option opts[] = {
@@ -54,17 +53,17 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'H':
 		t = feature_prog_type_by_name(arg);
 		if (t <= 0)
-			exit(lesson_error("unknown program type '%s' (libbpf names, e.g. xdp, kprobe)",
-					  arg));
-		if (key == 't' ? add(prog_types, &nr_prog_types, t) :
-				 add(helper_types, &nr_helper_types, t))
+			exit(lesson_error(
+				"unknown program type '%s' (libbpf names, e.g. xdp, kprobe)", arg));
+		if (key == 't' ? add(prog_types, &nr_prog_types, t)
+			       : add(helper_types, &nr_helper_types, t))
 			exit(1);
 		return 0;
 	case 'm':
 		t = feature_map_type_by_name(arg);
 		if (t <= 0)
-			exit(lesson_error("unknown map type '%s' (libbpf names, e.g. hash, ringbuf)",
-					  arg));
+			exit(lesson_error(
+				"unknown map type '%s' (libbpf names, e.g. hash, ringbuf)", arg));
 		if (add(map_types, &nr_map_types, t))
 			exit(1);
 		return 0;
@@ -180,11 +179,12 @@ int main(int argc, char **argv)
 		return err;
 	/* Not an error: an unprivileged probe is the "inconclusive" outcome. */
 	if (geteuid() != 0)
-		fprintf(stderr, "feature_detection: not root: expect inconclusive verdicts (EPERM)\n");
+		fprintf(stderr,
+			"feature_detection: not root: expect inconclusive verdicts (EPERM)\n");
 
 	uname(&u);
-	printf("Probing kernel %s %s with libbpf_probe_bpf_*() and real attaches.\n",
-	       u.release, u.machine);
+	printf("Probing kernel %s %s with libbpf_probe_bpf_*() and real attaches.\n", u.release,
+	       u.machine);
 	all = !nr_prog_types && !nr_map_types && !nr_helper_types;
 
 	/* Type 0 is "unspec" for both enums: nothing to probe. */

@@ -9,15 +9,11 @@
 #include <argp.h>
 #include <errno.h>
 #include <limits.h>
-#include <net/if.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
-#include <linux/magic.h>
 #include <bpf/bpf.h>
 #include "helpers.h"
+#include "pin.h"
 #include "object_lifecycle.skel.h"
 
 static const char *ifname = "lo";
@@ -28,8 +24,9 @@ enum { OPT_UNPIN = 1000 };
 
 static const struct argp_option opts[] = {
 	{ "interface", 'i', "IFACE", 0, "Interface to count packets on (default: lo)" },
-	{ "pin-dir", 'P', "DIR", 0, "bpffs directory for the pins "
-				    "(default: /sys/fs/bpf/object_lifecycle)" },
+	{ "pin-dir", 'P', "DIR", 0,
+	  "bpffs directory for the pins "
+	  "(default: /sys/fs/bpf/object_lifecycle)" },
 	{ "unpin", OPT_UNPIN, NULL, 0, "Remove the pins: the kernel frees link, program and map" },
 	{},
 };
@@ -62,56 +59,8 @@ static const struct argp argp = {
 	.children = lesson_argp_children,
 };
 
-static void pin_path(char *buf, size_t len, const char *name)
-{
-	snprintf(buf, len, "%s/%s", pin_dir, name);
-}
-
-static int do_unpin(void)
-{
-	static const char *const names[] = { "link", "pkt_count" };
-	char path[PATH_MAX];
-	int removed = 0;
-	size_t i;
-
-	/* Each unlink drops one reference; the last one frees the object. */
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		pin_path(path, sizeof(path), names[i]);
-		if (unlink(path) == 0) {
-			printf("Removed %s\n", path);
-			removed++;
-		} else if (errno != ENOENT) {
-			return lesson_error("cannot remove %s: %s", path, strerror(errno));
-		}
-	}
-	if (rmdir(pin_dir) && errno != ENOENT)
-		return lesson_error("cannot remove %s: %s", pin_dir, strerror(errno));
-	if (!removed)
-		printf("Nothing pinned in %s\n", pin_dir);
-	return 0;
-}
-
-static int make_pin_dir(void)
-{
-	bool created = mkdir(pin_dir, 0700) == 0;
-	struct statfs st;
-
-	if (!created && errno != EEXIST)
-		return lesson_error("cannot create %s: %s", pin_dir, strerror(errno));
-	if (statfs(pin_dir, &st) == 0 && st.f_type == BPF_FS_MAGIC)
-		return 0;
-	if (created)
-		rmdir(pin_dir);
-	return lesson_error("%s is not on a bpffs mount: pins only live in bpffs", pin_dir);
-}
-
-static __u32 id_of(int fd)
-{
-	struct bpf_prog_info info = {}; /* id comes first in every *_info */
-	__u32 len = sizeof(info);
-
-	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
-}
+/* What --unpin removes: the link first, so the program is detached first. */
+static const char *const pins[] = { "link", "pkt_count" };
 
 /*
  * A link pinned by an earlier run: check it is an XDP link on our interface,
@@ -132,8 +81,8 @@ static struct bpf_link *reuse_link(const char *path, struct bpf_program *prog, i
 	}
 	err = bpf_obj_get_info_by_fd(bpf_link__fd(link), &info, &len);
 	if (err || info.type != BPF_LINK_TYPE_XDP || (int)info.xdp.ifindex != ifindex) {
-		lesson_error("%s is not an XDP link on %s (ifindex %u): use --unpin first",
-			     path, ifname, info.xdp.ifindex);
+		lesson_error("%s is not an XDP link on %s (ifindex %u): use --unpin first", path,
+			     ifname, info.xdp.ifindex);
 		goto fail;
 	}
 	old_prog = info.prog_id;
@@ -143,7 +92,7 @@ static struct bpf_link *reuse_link(const char *path, struct bpf_program *prog, i
 		goto fail;
 	}
 	printf("Link: reused pin %s (link id %u): prog id %u replaced by %u\n", path, info.id,
-	       old_prog, id_of(bpf_program__fd(prog)));
+	       old_prog, lesson_obj_id(bpf_program__fd(prog)));
 	return link;
 fail:
 	bpf_link__destroy(link);
@@ -165,7 +114,7 @@ static struct bpf_link *new_link(const char *path, struct bpf_program *prog, int
 		return NULL;
 	}
 	printf("Link: pinned %s (link id %u): prog id %u attached to %s\n", path,
-	       id_of(bpf_link__fd(link)), id_of(bpf_program__fd(prog)), ifname);
+	       lesson_obj_id(bpf_link__fd(link)), lesson_obj_id(bpf_program__fd(prog)), ifname);
 	return link;
 }
 
@@ -187,12 +136,12 @@ int main(int argc, char **argv)
 	if (lesson_check_root() || lesson_ensure_bpffs())
 		return 1;
 	if (unpin)
-		return do_unpin();
+		return lesson_unpin(pin_dir, pins, sizeof(pins) / sizeof(pins[0]));
 	ifindex = lesson_ifindex(ifname);
-	if (ifindex < 0 || make_pin_dir())
+	if (ifindex < 0 || lesson_pin_dir_prepare(pin_dir))
 		return 1;
-	pin_path(map_pin, sizeof(map_pin), "pkt_count");
-	pin_path(link_pin, sizeof(link_pin), "link");
+	lesson_pin_path(map_pin, sizeof(map_pin), pin_dir, "pkt_count");
+	lesson_pin_path(link_pin, sizeof(link_pin), pin_dir, "link");
 	map_was_pinned = access(map_pin, F_OK) == 0;
 
 	/* LIBBPF_PIN_BY_NAME maps are looked up in, and pinned to, this dir. */
@@ -205,14 +154,15 @@ int main(int argc, char **argv)
 		err = lesson_fail(err, "loading BPF object");
 		goto cleanup;
 	}
-	err = bpf_map__lookup_elem(skel->maps.pkt_count, &key, sizeof(key), &count, sizeof(count), 0);
+	err = bpf_map__lookup_elem(skel->maps.pkt_count, &key, sizeof(key), &count, sizeof(count),
+				   0);
 	if (err) {
 		err = lesson_fail(err, "reading pkt_count");
 		goto cleanup;
 	}
 	printf("Map: %s %s (map id %u): count so far %llu\n",
 	       map_was_pinned ? "reused pin" : "created and pinned", map_pin,
-	       id_of(bpf_map__fd(skel->maps.pkt_count)), (unsigned long long)count);
+	       lesson_obj_id(bpf_map__fd(skel->maps.pkt_count)), (unsigned long long)count);
 
 	if (access(link_pin, F_OK) == 0)
 		link = reuse_link(link_pin, skel->progs.lifecycle_count, ifindex);

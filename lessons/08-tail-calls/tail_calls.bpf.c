@@ -77,12 +77,21 @@ static __always_inline int handle(__u32 proto)
 
 /* The cases: same program type as the dispatcher, same context. */
 SEC("xdp")
-int tail_icmp(struct xdp_md *ctx) { return handle(IPPROTO_ICMP); }
+int tail_icmp(struct xdp_md *ctx)
+{
+	return handle(IPPROTO_ICMP);
+}
 
 SEC("xdp")
-int tail_tcp(struct xdp_md *ctx) { return handle(IPPROTO_TCP); }
+int tail_tcp(struct xdp_md *ctx)
+{
+	return handle(IPPROTO_TCP);
+}
 
 SEC("xdp")
-int tail_udp(struct xdp_md *ctx) { return handle(IPPROTO_UDP); }
+int tail_udp(struct xdp_md *ctx)
+{
+	return handle(IPPROTO_UDP);
+}
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -9,16 +9,12 @@
  * using it does not count.  Without --pin the tail calls stop when we exit.
  */
 #include <argp.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
-#include <linux/magic.h>
 #include <bpf/bpf.h>
 #include "helpers.h"
+#include "pin.h"
 #include "tail_calls.skel.h"
 
 /* Must match struct tail_stat in tail_calls.bpf.c. */
@@ -35,7 +31,8 @@ enum { OPT_PIN = 1000, OPT_UNPIN };
 
 static const struct argp_option opts[] = {
 	{ "interface", 'i', "IFACE", 0, "Interface to attach the dispatcher to (default: lo)" },
-	{ "pin-dir", 'P', "DIR", 0, "bpffs directory for the pins (default: /sys/fs/bpf/tail_calls)" },
+	{ "pin-dir", 'P', "DIR", 0,
+	  "bpffs directory for the pins (default: /sys/fs/bpf/tail_calls)" },
 	{ "pin", OPT_PIN, NULL, 0, "Also pin jmp_table, so the tail calls go on after we exit" },
 	{ "unpin", OPT_UNPIN, NULL, 0, "Remove the pins: the dispatcher is detached and freed" },
 	{},
@@ -75,58 +72,18 @@ static const struct argp argp = {
 
 static const char *const pins[] = { "link", "tail_stats", "jmp_table" };
 
-static void pin_path(char *buf, size_t len, const char *name)
-{
-	snprintf(buf, len, "%s/%s", pin_dir, name);
-}
-
-static int do_unpin(void)
-{
-	char path[PATH_MAX];
-	int removed = 0;
-	size_t i;
-
-	for (i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
-		pin_path(path, sizeof(path), pins[i]);
-		if (unlink(path) == 0) {
-			printf("Removed %s\n", path);
-			removed++;
-		} else if (errno != ENOENT) {
-			return lesson_error("cannot remove %s: %s", path, strerror(errno));
-		}
-	}
-	if (rmdir(pin_dir) && errno != ENOENT)
-		return lesson_error("cannot remove %s: %s", pin_dir, strerror(errno));
-	if (!removed)
-		printf("Nothing pinned in %s\n", pin_dir);
-	return 0;
-}
-
+/* lesson_pin_dir_prepare(), plus: one dispatcher per pin dir (the link pin is "link"). */
 static int make_pin_dir(void)
 {
-	bool created = mkdir(pin_dir, 0700) == 0;
-	struct statfs st;
 	char path[PATH_MAX];
 
-	if (!created && errno != EEXIST)
-		return lesson_error("cannot create %s: %s", pin_dir, strerror(errno));
-	if (statfs(pin_dir, &st) || st.f_type != BPF_FS_MAGIC) {
-		if (created)
-			rmdir(pin_dir);
-		return lesson_error("%s is not on a bpffs mount: pins only live in bpffs", pin_dir);
-	}
-	pin_path(path, sizeof(path), "link");
+	if (lesson_pin_dir_prepare(pin_dir))
+		return 1;
+	lesson_pin_path(path, sizeof(path), pin_dir, "link");
 	if (access(path, F_OK) == 0)
-		return lesson_error("a dispatcher is already pinned at %s: use --unpin first", path);
+		return lesson_error("a dispatcher is already pinned at %s: use --unpin first",
+				    path);
 	return 0;
-}
-
-static __u32 id_of(int fd)
-{
-	struct bpf_prog_info info = {}; /* id comes first in every *_info */
-	__u32 len = sizeof(info);
-
-	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
 }
 
 static const struct {
@@ -140,21 +97,24 @@ static const struct {
 static int fill_jmp_table(struct tail_calls_bpf *skel)
 {
 	struct bpf_program *progs[NR_CASES] = {
-		skel->progs.tail_icmp, skel->progs.tail_tcp, skel->progs.tail_udp,
+		skel->progs.tail_icmp,
+		skel->progs.tail_tcp,
+		skel->progs.tail_udp,
 	};
 	size_t i;
 	int err, fd;
 
-	printf("jmp_table (map id %u):", id_of(bpf_map__fd(skel->maps.jmp_table)));
+	printf("jmp_table (map id %u):", lesson_obj_id(bpf_map__fd(skel->maps.jmp_table)));
 	for (i = 0; i < NR_CASES; i++) {
 		fd = bpf_program__fd(progs[i]);
 		err = bpf_map__update_elem(skel->maps.jmp_table, &cases[i].proto,
 					   sizeof(cases[i].proto), &fd, sizeof(fd), BPF_ANY);
 		if (err) {
 			printf("\n");
-			return lesson_fail(err, "storing %s in jmp_table", bpf_program__name(progs[i]));
+			return lesson_fail(err, "storing %s in jmp_table",
+					   bpf_program__name(progs[i]));
 		}
-		printf(" %s[%u] = prog id %u", cases[i].name, cases[i].proto, id_of(fd));
+		printf(" %s[%u] = prog id %u", cases[i].name, cases[i].proto, lesson_obj_id(fd));
 	}
 	printf("\n");
 	return 0;
@@ -195,13 +155,13 @@ int main(int argc, char **argv)
 	if (lesson_check_root() || lesson_ensure_bpffs())
 		return 1;
 	if (unpin)
-		return do_unpin();
+		return lesson_unpin(pin_dir, pins, sizeof(pins) / sizeof(pins[0]));
 	ifindex = lesson_ifindex(ifname);
 	if (ifindex < 0 || make_pin_dir())
 		return 1;
-	pin_path(link_pin, sizeof(link_pin), "link");
-	pin_path(table_pin, sizeof(table_pin), "jmp_table");
-	pin_path(stats_pin, sizeof(stats_pin), "tail_stats");
+	lesson_pin_path(link_pin, sizeof(link_pin), pin_dir, "link");
+	lesson_pin_path(table_pin, sizeof(table_pin), pin_dir, "jmp_table");
+	lesson_pin_path(stats_pin, sizeof(stats_pin), pin_dir, "tail_stats");
 
 	/* tail_stats is LIBBPF_PIN_BY_NAME: pinned in pin_dir at load. */
 	open_opts.pin_root_path = pin_dir;
@@ -235,8 +195,8 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	printf("Attached tail_dispatch (prog id %u) to %s; pinned %s and %s%s%s\n",
-	       id_of(bpf_program__fd(skel->progs.tail_dispatch)), ifname, link_pin, stats_pin,
-	       pin_table ? " and " : "", pin_table ? table_pin : "");
+	       lesson_obj_id(bpf_program__fd(skel->progs.tail_dispatch)), ifname, link_pin,
+	       stats_pin, pin_table ? " and " : "", pin_table ? table_pin : "");
 
 	while (!lesson_should_stop()) {
 		sleep(1);

@@ -13,7 +13,7 @@
 #include <bpf/bpf_core_read.h>
 #include "kprobe_unlink.h"
 
-const volatile int target_pid = 0;	/* 0: every process */
+const volatile int target_pid = 0; /* 0: every process */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -30,7 +30,7 @@ static __always_inline struct event *new_event(__u32 kind)
 		return NULL;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e)
-		return NULL;	/* full: user space is behind, drop this one */
+		return NULL; /* full: user space is behind, drop this one */
 	e->kind = kind;
 	e->pid = pid;
 	e->ret = 0;

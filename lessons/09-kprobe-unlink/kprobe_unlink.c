@@ -100,8 +100,10 @@ int main(int argc, char **argv)
 		if (!use_kprobe && opt.mode == MODE_KPROBE)
 			return lesson_error("kprobe mode unavailable: %s", why);
 		if (!use_kprobe)
-			fprintf(stderr, "kprobe_unlink: kprobes unavailable (%s): "
-				"falling back to the unlink/unlinkat syscall tracepoints\n", why);
+			fprintf(stderr,
+				"kprobe_unlink: kprobes unavailable (%s): "
+				"falling back to the unlink/unlinkat syscall tracepoints\n",
+				why);
 	}
 
 	skel = kprobe_unlink_bpf__open();

@@ -3,17 +3,17 @@
 #ifndef KPROBE_UNLINK_H
 #define KPROBE_UNLINK_H
 
-#define TASK_COMM_LEN	16
-#define NAME_LEN	256
+#define TASK_COMM_LEN 16
+#define NAME_LEN      256
 
 enum event_kind { EV_ENTRY = 1, EV_EXIT = 2 };
 
 struct event {
-	__u32 kind;		/* enum event_kind */
-	__u32 pid;		/* tgid: what user space calls the PID */
-	__s32 ret;		/* EV_EXIT: 0 or -errno */
+	__u32 kind; /* enum event_kind */
+	__u32 pid;  /* tgid: what user space calls the PID */
+	__s32 ret;  /* EV_EXIT: 0 or -errno */
 	char comm[TASK_COMM_LEN];
-	char filename[NAME_LEN];	/* EV_ENTRY: the path as the caller passed it */
+	char filename[NAME_LEN]; /* EV_ENTRY: the path as the caller passed it */
 };
 
 #endif

@@ -12,40 +12,14 @@ setup() {
 }
 teardown() { lesson_teardown; }
 
-# gated NAME CMD...: start CMD held at a fifo until `release NAME`; sets
-# GATED_PID.  exec keeps the PID, so the PID we know is the one that unlinks.
-gated() {
-	local fifo=$T/gate-$1
-	shift
-	mkfifo "$fifo"
-	bash -c 'read -r _ <"$1"; shift; exec "$@"' _ "$fifo" "$@" >/dev/null 2>&1 3>&- &
-	GATED_PID=$!
-	_BG_PIDS+=("$GATED_PID")
-}
-release() { echo go >"$T/gate-$1"; }
-
 # start ARGS...: the loader in the background; waits for its header line.
 start() {
 	start_bg "$T/out" "$BIN" "$@"
 	wait_for_line "$T/out" '^EVENT +PID +COMM +DETAIL$'
 }
 
-# stop: SIGINT, exit 0, output in $output.
-stop() {
-	stop_bg "$BG_PID" INT
-	assert_equal "$STATUS" 0
-	output=$(cat "$T/out")
-	mapfile -t lines <"$T/out"
-}
-
-# probe_reason NAME: featprobe's reason for NAME being unsupported (the
-# loader asks the same code, so it must print the same words).
-probe_reason() {
-	local r
-	r=$("$FEATPROBE" "$1") && return 1
-	r=${r#"$1: unsupported ("}
-	echo "${r%)}"
-}
+# stop: SIGINT, exit 0, output in $output (tests/lib.bash).
+stop() { stop_bg_output "$T/out"; }
 
 # events PID: that PID's lines, reduced to "ENTRY name" / "EXIT ret".
 events() {
@@ -57,9 +31,9 @@ events() {
 # unlink (unlink) removes c.  Checks each PID printed exactly its calls.
 run_workload() {
 	local rm_pid unlink_pid
-	gated rm rm "$T/a" "$T/missing"
+	gated rm 'exec rm "$@"' "$T/a" "$T/missing"
 	rm_pid=$GATED_PID
-	gated unlink unlink "$T/c"
+	gated unlink 'exec unlink "$1"' "$T/c"
 	unlink_pid=$GATED_PID
 	release rm
 	release unlink
@@ -129,9 +103,9 @@ EXIT unlink 0"
 
 @test "-p: only that PID's unlinks" {
 	local other
-	gated other unlink "$T/b"
+	gated other 'exec unlink "$1"' "$T/b"
 	other=$GATED_PID
-	gated rm rm "$T/a"
+	gated rm 'exec rm "$1"' "$T/a"
 	start -p "$GATED_PID"
 	release other
 	wait "$other"

@@ -12,7 +12,7 @@
 #include <bpf/bpf_core_read.h>
 #include "fentry_unlink.h"
 
-const volatile int target_pid = 0;	/* 0: every process */
+const volatile int target_pid = 0; /* 0: every process */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -17,9 +17,9 @@
 enum hook { HOOK_AUTO, HOOK_FENTRY, HOOK_KPROBE, HOOK_TRACEPOINT };
 
 static const struct {
-	const char *mode;	/* -m value */
-	const char *probe[2];	/* feature_probe names that must both work */
-	const char *what;	/* for messages */
+	const char *mode;     /* -m value */
+	const char *probe[2]; /* feature_probe names that must both work */
+	const char *what;     /* for messages */
 } hooks[] = {
 	[HOOK_AUTO] = { "auto" },
 	[HOOK_FENTRY] = { "fentry", { "fentry", "fexit" }, "fentry + fexit" },
@@ -92,8 +92,8 @@ static enum hook choose_hook(char *note, size_t len)
 	for (h = HOOK_FENTRY; h < HOOK_TRACEPOINT; h++) {
 		if (hook_works(h, why, sizeof(why)))
 			break;
-		used += snprintf(note + used, len - used, "%s%s unavailable (%s)",
-				 used ? "; " : "", hooks[h].mode, why);
+		used += snprintf(note + used, len - used, "%s%s unavailable (%s)", used ? "; " : "",
+				 hooks[h].mode, why);
 		if (used >= len)
 			used = len - 1;
 	}
@@ -102,7 +102,10 @@ static enum hook choose_hook(char *note, size_t len)
 
 static void set_hook(struct fentry_unlink_bpf *skel, enum hook h)
 {
-	struct { struct bpf_program *prog; enum hook hook; } progs[] = {
+	struct {
+		struct bpf_program *prog;
+		enum hook hook;
+	} progs[] = {
 		{ skel->progs.unl_fentry, HOOK_FENTRY },
 		{ skel->progs.unl_fexit, HOOK_FENTRY },
 		{ skel->progs.unl_kprobe, HOOK_KPROBE },

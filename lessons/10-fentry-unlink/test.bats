@@ -12,38 +12,12 @@ setup() {
 }
 teardown() { lesson_teardown; }
 
-# gated NAME CMD...: start CMD held at a fifo until `release NAME`; sets
-# GATED_PID.  exec keeps the PID, so the PID we know is the one that unlinks.
-gated() {
-	local fifo=$T/gate-$1
-	shift
-	mkfifo "$fifo"
-	bash -c 'read -r _ <"$1"; shift; exec "$@"' _ "$fifo" "$@" >/dev/null 2>&1 3>&- &
-	GATED_PID=$!
-	_BG_PIDS+=("$GATED_PID")
-}
-release() { echo go >"$T/gate-$1"; }
-
 start() {
 	start_bg "$T/out" "$BIN" "$@"
 	wait_for_line "$T/out" '^EVENT +PID +COMM +DETAIL$'
 }
 
-stop() {
-	stop_bg "$BG_PID" INT
-	assert_equal "$STATUS" 0
-	output=$(cat "$T/out")
-	mapfile -t lines <"$T/out"
-}
-
-# probe_reason NAME: featprobe's reason for NAME being unsupported; fails
-# when it is supported.  The loader asks the same code.
-probe_reason() {
-	local r
-	r=$("$FEATPROBE" "$1") && return 1
-	r=${r#"$1: unsupported ("}
-	echo "${r%)}"
-}
+stop() { stop_bg_output "$T/out"; }
 
 # pair_reason HOOK: why HOOK's pair of programs cannot work; fails if it can.
 pair_reason() {
@@ -63,9 +37,9 @@ events() {
 # removes c.  Each PID must show exactly its own calls and results.
 run_workload() {
 	local rm_pid unlink_pid
-	gated rm rm "$T/a" "$T/missing"
+	gated rm 'exec rm "$@"' "$T/a" "$T/missing"
 	rm_pid=$GATED_PID
-	gated unlink unlink "$T/c"
+	gated unlink 'exec unlink "$1"' "$T/c"
 	unlink_pid=$GATED_PID
 	release rm
 	release unlink
@@ -152,9 +126,9 @@ EXIT unlink 0"
 
 @test "-p: only that PID's unlinks" {
 	local other
-	gated other unlink "$T/b"
+	gated other 'exec unlink "$1"' "$T/b"
 	other=$GATED_PID
-	gated rm rm "$T/a"
+	gated rm 'exec rm "$1"' "$T/a"
 	start -p "$GATED_PID"
 	release other
 	wait "$other"

@@ -11,11 +11,11 @@
 #define INVALID_UID ((__u32)-1)
 
 /* Filters, set by the loader before load: constants to the verifier. */
-const volatile __u32 targ_pid = 0;		/* 0: any process */
-const volatile __u32 targ_uid = INVALID_UID;	/* INVALID_UID: any user */
+const volatile __u32 targ_pid = 0;	     /* 0: any process */
+const volatile __u32 targ_uid = INVALID_UID; /* INVALID_UID: any user */
 
 struct args {
-	const char *fname;	/* user pointer, read at exit */
+	const char *fname; /* user pointer, read at exit */
 	int flags;
 };
 
@@ -61,7 +61,7 @@ int openat_exit(struct trace_event_raw_sys_exit *ctx)
 
 	ap = bpf_map_lookup_elem(&start, &tid);
 	if (!ap)
-		return 0;	/* filtered out at entry, or we attached mid-call */
+		return 0; /* filtered out at entry, or we attached mid-call */
 	e.pid = bpf_get_current_pid_tgid() >> 32;
 	e.uid = (__u32)bpf_get_current_uid_gid();
 	e.flags = ap->flags;

@@ -103,8 +103,8 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	/* 16 pages per CPU; perf buffers have one ring per CPU. */
-	pb = perf_buffer__new(bpf_map__fd(skel->maps.events), 16, handle_event, handle_lost,
-			      NULL, NULL);
+	pb = perf_buffer__new(bpf_map__fd(skel->maps.events), 16, handle_event, handle_lost, NULL,
+			      NULL);
 	if (!pb) {
 		err = lesson_fail(-errno, "creating perf buffer");
 		goto cleanup;

@@ -13,41 +13,23 @@ setup() {
 }
 teardown() { lesson_teardown; }
 
-# gated NAME CMD...: start CMD held at a fifo until `release NAME`; sets
-# GATED_PID.  The wrapper execs CMD (and setpriv execs its command), so
-# the PID stays the same all the way to the process that opens files.
-gated() {
-	local fifo=$T/gate-$1
-	shift
-	mkfifo "$fifo"
-	bash -c 'read -r _ <"$1"; shift; exec "$@"' _ "$fifo" "$@" \
-		</dev/null >/dev/null 2>&1 3>&- &
-	GATED_PID=$!
-	_BG_PIDS+=("$GATED_PID")
-}
-release() { echo go >"$T/gate-$1"; }
-
 start() {
 	start_bg "$T/out" "$BIN" "$@"
 	wait_for_line "$T/out" '^PID +UID +COMM +FLAGS +RET +PATH$'
 }
 
-stop() {
-	stop_bg "$BG_PID" INT
-	assert_equal "$STATUS" 0
-	output=$(cat "$T/out")
-	mapfile -t lines <"$T/out"
-}
+stop() { stop_bg_output "$T/out"; }
 
-# A shell that opens three paths.  With 0-2 open and 3, 4 closed (bats may
-# pass more descriptors down), open(2) returns the lowest free descriptor:
-# 3 for a, then 4 for w.  The flags
+# A script for a gated shell (which opens, with the PID we know) that
+# opens three paths.  With 0-2 open and 3, 4 closed (bats may pass more
+# descriptors down), open(2) returns the lowest free descriptor: 3 for a,
+# then 4 for w.  The flags
 # are what bash asks for: < is O_RDONLY (0), > is O_WRONLY|O_CREAT|O_TRUNC
 # = 01 | 0100 | 01000 = 01101 (octal).  A missing file is -ENOENT = -2.
 OPENER='exec 3<&- 4>&-; exec 3<"$1"; exec 4>"$2"; : <"$3"'
 
 @test "a process we start: PID, UID, comm, flags, result and path of each open" {
-	gated opener bash -c "$OPENER" _ "$T/a" "$T/w" "$T/missing"
+	gated opener "$OPENER" "$T/a" "$T/w" "$T/missing"
 	local pid=$GATED_PID uid
 	uid=$(id -u)
 	start
@@ -62,9 +44,9 @@ OPENER='exec 3<&- 4>&-; exec 3<"$1"; exec 4>"$2"; : <"$3"'
 }
 
 @test "-p: only that PID's opens" {
-	gated other bash -c ': <"$1"' _ "$T/a"
+	gated other ': <"$1"' "$T/a"
 	local other=$GATED_PID pid
-	gated opener bash -c "$OPENER" _ "$T/a" "$T/w" "$T/missing"
+	gated opener "$OPENER" "$T/a" "$T/w" "$T/missing"
 	pid=$GATED_PID
 	start -p "$pid"
 	release other
@@ -82,10 +64,11 @@ OPENER='exec 3<&- 4>&-; exec 3<"$1"; exec 4>"$2"; : <"$3"'
 }
 
 @test "-u: only processes with that UID (one run as nobody via setpriv)" {
-	gated rootproc bash -c ': <"$1"' _ "$T/a"
+	gated rootproc ': <"$1"' "$T/a"
 	local rootpid=$GATED_PID pid
-	gated nobody setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups \
-		bash -c ': </etc/hostname; : </nonexistent/lesson11'
+	# setpriv execs bash: the PID stays the gated one.
+	gated nobody 'exec setpriv --reuid="$1" --regid="$1" --clear-groups \
+		bash -c ": </etc/hostname; : </nonexistent/lesson11"' $NOBODY
 	pid=$GATED_PID
 	start -u $NOBODY
 	release rootproc

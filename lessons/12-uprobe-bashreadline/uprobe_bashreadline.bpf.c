@@ -25,7 +25,7 @@ int BPF_KRETPROBE(bash_readline, const char *ret)
 	struct event *e;
 
 	if (!ret)
-		return 0;	/* NULL: end of input (Ctrl-D), nothing typed */
+		return 0; /* NULL: end of input (Ctrl-D), nothing typed */
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e)
 		return 0;

@@ -87,16 +87,18 @@ int main(int argc, char **argv)
 	 * fires the probe in that process.  Offset 0 + func_name: libbpf looks
 	 * readline up in the ELF symbol tables and computes the file offset.
 	 */
-	link = bpf_program__attach_uprobe_opts(skel->progs.bash_readline,
-					       opt.pid ? opt.pid : -1, opt.binary, 0, &uopts);
+	link = bpf_program__attach_uprobe_opts(skel->progs.bash_readline, opt.pid ? opt.pid : -1,
+					       opt.binary, 0, &uopts);
 	if (!link) {
 		err = -errno;
 		if (err == -ENOENT)
-			err = lesson_error("no function readline() in %s (check: nm -D %s | grep readline;"
-					   " if it links libreadline, use -b with that library)",
-					   opt.binary, opt.binary);
+			err = lesson_error(
+				"no function readline() in %s (check: nm -D %s | grep readline;"
+				" if it links libreadline, use -b with that library)",
+				opt.binary, opt.binary);
 		else
-			err = lesson_fail(err, "attaching uretprobe to readline() in %s", opt.binary);
+			err = lesson_fail(err, "attaching uretprobe to readline() in %s",
+					  opt.binary);
 		goto cleanup;
 	}
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, NULL, NULL);

@@ -3,13 +3,13 @@
 #ifndef UPROBE_BASHREADLINE_H
 #define UPROBE_BASHREADLINE_H
 
-#define TASK_COMM_LEN	16
-#define LINE_LEN	480
+#define TASK_COMM_LEN 16
+#define LINE_LEN      480
 
 struct event {
-	__u32 pid;		/* tgid of the shell */
+	__u32 pid; /* tgid of the shell */
 	char comm[TASK_COMM_LEN];
-	char line[LINE_LEN];	/* what was typed, without the newline */
+	char line[LINE_LEN]; /* what was typed, without the newline */
 };
 
 #endif

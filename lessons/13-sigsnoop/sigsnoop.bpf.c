@@ -9,15 +9,15 @@
 #include <bpf/bpf_helpers.h>
 #include "sigsnoop.h"
 
-const volatile __u32 filter_pid = 0;	/* 0: every sender */
-const volatile int filter_sig = 0;	/* 0: every signal */
+const volatile __u32 filter_pid = 0; /* 0: every sender */
+const volatile int filter_sig = 0;   /* 0: every signal */
 const volatile bool failed_only = false;
 
 /* In flight: entered kill() but not yet returned.  One per thread. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
-	__type(key, __u32);		/* thread id */
+	__type(key, __u32); /* thread id */
 	__type(value, struct event);
 } inflight SEC(".maps");
 
@@ -54,7 +54,7 @@ int sig_kill_exit(struct trace_event_raw_sys_exit *ctx)
 
 	ev = bpf_map_lookup_elem(&inflight, &tid);
 	if (!ev)
-		return 0;	/* entry was filtered out, or we attached mid-call */
+		return 0; /* entry was filtered out, or we attached mid-call */
 	ev->ret = (int)ctx->ret;
 	if (!failed_only || ev->ret < 0)
 		bpf_ringbuf_output(&events, ev, sizeof(*ev), 0);

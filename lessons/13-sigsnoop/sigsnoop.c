@@ -40,7 +40,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		errno = 0;
 		v = strtol(arg, &end, 10);
 		if (errno || *end || v < 1 || v >= NSIG)
-			exit(lesson_error("invalid signal '%s': want a number 1-%d", arg, NSIG - 1));
+			exit(lesson_error("invalid signal '%s': want a number 1-%d", arg,
+					  NSIG - 1));
 		env.sig = (int)v;
 		break;
 	case 'x':

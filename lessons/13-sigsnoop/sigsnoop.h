@@ -6,10 +6,10 @@
 #define TASK_COMM_LEN 16
 
 struct event {
-	__u32 pid;		/* sender: thread-group id, what ps calls PID */
-	__s32 tpid;		/* kill()'s first argument: target PID (or group) */
-	__s32 sig;		/* kill()'s second argument */
-	__s32 ret;		/* kill()'s return value: 0 or -errno */
+	__u32 pid;  /* sender: thread-group id, what ps calls PID */
+	__s32 tpid; /* kill()'s first argument: target PID (or group) */
+	__s32 sig;  /* kill()'s second argument */
+	__s32 ret;  /* kill()'s return value: 0 or -errno */
 	char comm[TASK_COMM_LEN];
 };
 

@@ -21,14 +21,11 @@ gone_pid() {
 	wait "$GONE"
 }
 
-# start_sender SCRIPT: a bash that waits for "go", then runs SCRIPT.  Its
-# kills are builtins, so every kill() comes from SENDER itself.
+# start_sender SCRIPT: a bash held until `release sender`, then runs SCRIPT
+# and exits 0.  Its kills are builtins, so every kill() comes from SENDER.
 start_sender() {
-	mkfifo "$BATS_TEST_TMPDIR/go"
-	bash -c 'read -r _ < "$1"; eval "$2" 2>/dev/null; exit 0' _ \
-		"$BATS_TEST_TMPDIR/go" "$1" 3>&- &
-	SENDER=$!
-	_BG_PIDS+=("$SENDER")
+	gated sender "$1; exit 0"
+	SENDER=$GATED_PID
 }
 
 # snoop ARGS...: run the loader, release the sender, wait for N=$WANT lines.
@@ -36,13 +33,10 @@ snoop() {
 	local out=$BATS_TEST_TMPDIR/out
 	start_bg "$out" "$BIN" "$@"
 	wait_for_line "$out" '^PID +COMM +SIG +TPID +RESULT$'
-	echo go >"$BATS_TEST_TMPDIR/go"
+	release sender
 	wait "$SENDER"
 	wait_for_count "$out" "^$SENDER " $((WANT - 1))
-	stop_bg "$BG_PID" INT
-	assert_equal "$STATUS" 0
-	output=$(cat "$out")
-	mapfile -t lines <"$out"
+	stop_bg_output "$out"
 }
 
 @test "each kill() shows sender, comm, signal, target and result" {

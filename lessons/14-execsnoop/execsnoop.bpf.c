@@ -9,7 +9,7 @@
 #include <bpf/bpf_core_read.h>
 #include "execsnoop.h"
 
-const volatile __u32 filter_ppid = 0;	/* 0: every parent */
+const volatile __u32 filter_ppid = 0; /* 0: every parent */
 const volatile bool failed_only = false;
 
 /* A zeroed record to start from: struct event is too big for the stack. */
@@ -18,7 +18,7 @@ static const struct event empty_event = {};
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
-	__type(key, __u32);		/* tgid: see execsnoop_exit */
+	__type(key, __u32); /* tgid: see execsnoop_exit */
 	__type(value, struct event);
 } execs SEC(".maps");
 
@@ -80,7 +80,7 @@ int execsnoop_exit(struct trace_event_raw_sys_exit *ctx)
 	 */
 	__u32 pid = bpf_get_current_pid_tgid() >> 32;
 	struct event *ev;
-	__u64 len;	/* 64-bit: a u32 here loses the bound to a zero-extension */
+	__u64 len; /* 64-bit: a u32 here loses the bound to a zero-extension */
 
 	ev = bpf_map_lookup_elem(&execs, &pid);
 	if (!ev)

@@ -56,8 +56,7 @@ static void handle_event(void *ctx, int cpu, void *data, __u32 size)
 	__u32 i, len = e->args_size;
 
 	/* The kernel sent only the used bytes; never trust more than arrived. */
-	if (size < offsetof(struct event, args) ||
-	    len > size - offsetof(struct event, args))
+	if (size < offsetof(struct event, args) || len > size - offsetof(struct event, args))
 		return;
 	printf("%-16s %-7u %-7u %-6u %4d ", e->comm, e->pid, e->ppid, e->uid, e->retval);
 	/* args holds "argv0\0argv1\0...": print the NULs as spaces. */
@@ -67,7 +66,7 @@ static void handle_event(void *ctx, int cpu, void *data, __u32 size)
 		if (!c)
 			c = i + 1 < len ? ' ' : '\0';
 		else if (c < ' ' || c == 0x7f)
-			c = '?';	/* keep one exec on one line */
+			c = '?'; /* keep one exec on one line */
 		if (c)
 			putchar(c);
 	}
@@ -109,8 +108,8 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	/* 64 pages per CPU; libbpf opens one perf event per CPU behind this. */
-	pb = perf_buffer__new(bpf_map__fd(skel->maps.events), 64, handle_event, handle_lost,
-			      NULL, NULL);
+	pb = perf_buffer__new(bpf_map__fd(skel->maps.events), 64, handle_event, handle_lost, NULL,
+			      NULL);
 	if (!pb) {
 		err = lesson_fail(-errno, "opening perf buffer");
 		goto cleanup;

@@ -7,14 +7,12 @@ BIN=$OUT/execsnoop
 setup() { lesson_setup; }
 teardown() { lesson_teardown; }
 
-# start_launcher SCRIPT: a bash that waits for "go", then runs SCRIPT.  Every
-# program it starts is a forked child, so their PPID is LAUNCHER.
+# start_launcher SCRIPT: a bash held until `release launcher`, then runs
+# SCRIPT and exits 0.  With that exit last, bash execs no command of SCRIPT
+# in its own place: every program is a forked child, with PPID LAUNCHER.
 start_launcher() {
-	mkfifo "$BATS_TEST_TMPDIR/go"
-	bash -c 'read -r _ < "$1"; eval "$2" >/dev/null 2>&1; exit 0' _ \
-		"$BATS_TEST_TMPDIR/go" "$1" 3>&- &
-	LAUNCHER=$!
-	_BG_PIDS+=("$LAUNCHER")
+	gated launcher "$1; exit 0"
+	LAUNCHER=$GATED_PID
 }
 
 # snoop ARGS...: run the loader, release the launcher, wait for more than
@@ -23,13 +21,10 @@ snoop() {
 	local out=$BATS_TEST_TMPDIR/out
 	start_bg "$out" "$BIN" "$@"
 	wait_for_line "$out" '^PCOMM +PID +PPID +UID +RET +ARGS$'
-	echo go >"$BATS_TEST_TMPDIR/go"
+	release launcher
 	wait "$LAUNCHER"
 	wait_for_count "$out" "^[^ ]+ +[0-9]+ +$LAUNCHER " $((WANT - 1))
-	stop_bg "$BG_PID" INT
-	assert_equal "$STATUS" 0
-	output=$(cat "$out")
-	mapfile -t lines <"$out"
+	stop_bg_output "$out"
 }
 
 @test "an exec shows comm, PID, PPID, UID, result and argv" {
@@ -73,7 +68,6 @@ snoop() {
 	assert_line --index 1 --regexp " +-2 /nonexistent/lesson14$"
 	assert_line --index 2 --regexp " +0 /bin/true lesson14 again$"
 
-	rm "$BATS_TEST_TMPDIR/go"
 	start_launcher "/bin/true lesson14 ok; /nonexistent/lesson14"
 	WANT=1
 	snoop -P "$LAUNCHER" -x

@@ -9,7 +9,7 @@
 #include <bpf/bpf_core_read.h>
 #include "exitsnoop.h"
 
-const volatile __u32 filter_pid = 0;	/* 0: every process */
+const volatile __u32 filter_pid = 0; /* 0: every process */
 const volatile bool failed_only = false;
 
 struct {
@@ -41,7 +41,7 @@ int exitsnoop_exit(void *ctx)
 	/* Reserve in place: no copy, and no stack space for the record. */
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e)
-		return 0;	/* ring full: this event is lost */
+		return 0; /* ring full: this event is lost */
 	/* start_time is CLOCK_MONOTONIC ns, the clock bpf_ktime_get_ns reads. */
 	e->lifetime_ns = bpf_ktime_get_ns() - BPF_CORE_READ(task, start_time);
 	e->pid = pid;

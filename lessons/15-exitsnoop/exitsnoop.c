@@ -56,8 +56,8 @@ static int handle_event(void *ctx, void *data, size_t len)
 	/* Same encoding wait(2) hands to the parent: WEXITSTATUS/WTERMSIG. */
 	unsigned int status = (e->exit_code >> 8) & 0xff, sig = e->exit_code & 0x7f;
 
-	printf("%-16s %-7u %-7u %12.3f %4u %3u%s\n", e->comm, e->pid, e->ppid,
-	       e->lifetime_ns / 1e6, status, sig, e->exit_code & 0x80 ? " (core dumped)" : "");
+	printf("%-16s %-7u %-7u %12.3f %4u %3u%s\n", e->comm, e->pid, e->ppid, e->lifetime_ns / 1e6,
+	       status, sig, e->exit_code & 0x80 ? " (core dumped)" : "");
 	return 0;
 }
 

@@ -6,10 +6,10 @@
 #define TASK_COMM_LEN 16
 
 struct event {
-	__u64 lifetime_ns;	/* from fork to exit */
+	__u64 lifetime_ns; /* from fork to exit */
 	__u32 pid;
 	__u32 ppid;
-	__u32 exit_code;	/* task->exit_code: (status << 8) | signal */
+	__u32 exit_code; /* task->exit_code: (status << 8) | signal */
 	char comm[TASK_COMM_LEN];
 };
 

@@ -9,22 +9,9 @@ AGE='[0-9]+\.[0-9]{3}'
 setup() { lesson_setup; }
 teardown() { lesson_teardown; }
 
-# start_gated SCRIPT: a dash that waits for "go" on its own fifo, then runs
-# SCRIPT.  Sets GATED (its PID) and GATE (the fifo).
-start_gated() {
-	GATE=$(mktemp -u "$BATS_TEST_TMPDIR/gate.XXXXXX")
-	mkfifo "$GATE"
-	sh -c 'read _ < "$1"; eval "$2"' _ "$GATE" "$1" 3>&- &
-	GATED=$!
-	_BG_PIDS+=("$GATED")
-}
-
-# release PID GATE: let it run, reap it; sets STATUS to its wait status.
-release() {
-	echo go >"$2"
-	STATUS=0
-	wait "$1" || STATUS=$?
-}
+# Workloads are gated processes (tests/lib.bash), children of this shell;
+# --sh makes their comm "sh".  `release -w` reaps one and sets STATUS to the
+# exit status its parent sees.
 
 # snoop_start ARGS...: start the loader and wait until it is attached.
 snoop_start() {
@@ -34,23 +21,16 @@ snoop_start() {
 }
 
 # snoop_stop: Ctrl-C the loader; output and lines are what it printed.
-snoop_stop() {
-	local st
-	stop_bg "$BG_PID" INT
-	st=$STATUS
-	output=$(cat "$OUTF")
-	mapfile -t lines <"$OUTF"
-	assert_equal "$st" 0
-}
+snoop_stop() { stop_bg_output "$OUTF"; }
 
 @test "exit 7 is reported with PID, parent, code 7, no signal" {
 	snoop_start
-	start_gated 'exit 7'
-	release "$GATED" "$GATE"
+	gated --sh g 'exit 7'
+	release -w g
 	assert_equal "$STATUS" 7
-	wait_for_line "$OUTF" "^sh +$GATED "
+	wait_for_line "$OUTF" "^sh +$GATED_PID "
 	snoop_stop
-	assert_line --regexp "^sh +$GATED +$BASHPID +$AGE +7 +0$"
+	assert_line --regexp "^sh +$GATED_PID +$BASHPID +$AGE +7 +0$"
 }
 
 @test "a process killed by a signal: code 0, the signal's number" {
@@ -70,15 +50,11 @@ snoop_stop() {
 }
 
 @test "a threaded process is reported once, when its leader exits" {
-	local gate=$BATS_TEST_TMPDIR/perlgate
-	mkfifo "$gate"
 	# One extra thread that ends first; then the process exits with 5.
-	perl -Mthreads -e 'open(my $g, "<", $ARGV[0]) or die; <$g>;
-		threads->create(sub { 1 })->join; exit 5' "$gate" 3>&- &
-	local perl=$!
-	_BG_PIDS+=("$perl")
+	gated perl 'exec perl -Mthreads -e "threads->create(sub { 1 })->join; exit 5"'
+	local perl=$GATED_PID
 	snoop_start -p "$perl"
-	release "$perl" "$gate"
+	release -w perl
 	assert_equal "$STATUS" 5
 	wait_for_line "$OUTF" "^perl +$perl "
 	snoop_stop
@@ -88,16 +64,16 @@ snoop_stop() {
 
 @test "-x hides clean exits" {
 	snoop_start -x
-	start_gated 'exit 0'
-	local ok=$GATED ok_gate=$GATE
-	start_gated 'exit 3'
-	release "$ok" "$ok_gate"
+	gated --sh ok 'exit 0'
+	local ok=$GATED_PID
+	gated --sh fail 'exit 3'
+	release -w ok
 	assert_equal "$STATUS" 0
-	release "$GATED" "$GATE"
+	release -w fail
 	assert_equal "$STATUS" 3
-	wait_for_line "$OUTF" "^sh +$GATED "
+	wait_for_line "$OUTF" "^sh +$GATED_PID "
 	snoop_stop
-	assert_line --regexp "^sh +$GATED +$BASHPID +$AGE +3 +0$"
+	assert_line --regexp "^sh +$GATED_PID +$BASHPID +$AGE +3 +0$"
 	refute_line --regexp "^sh +$ok "
 	# And nothing that exited cleanly, from anyone.
 	refute_line --regexp " +0 +0$"
@@ -106,10 +82,10 @@ snoop_stop() {
 @test "every line is well-formed: AGE is a non-negative number" {
 	snoop_start
 	for i in 1 2 3; do
-		start_gated "exit $i"
-		release "$GATED" "$GATE"
+		gated --sh g "exit $i"
+		release -w g
 	done
-	wait_for_line "$OUTF" "^sh +$GATED "
+	wait_for_line "$OUTF" "^sh +$GATED_PID "
 	snoop_stop
 	local n=0 line
 	for line in "${lines[@]:2}"; do

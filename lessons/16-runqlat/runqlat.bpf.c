@@ -21,8 +21,8 @@
 
 #define TASK_RUNNING 0
 
-const volatile __u32 filter_tgid = 0;	/* 0: every process */
-const volatile bool msecs = false;	/* histogram unit: ms instead of us */
+const volatile __u32 filter_tgid = 0; /* 0: every process */
+const volatile bool msecs = false;    /* histogram unit: ms instead of us */
 
 /* Global array: lands in .bss, which the skeleton maps into user space. */
 __u32 hist[MAX_SLOTS];
@@ -52,7 +52,7 @@ static __always_inline int enqueue(__u32 tgid, __u32 pid)
 	__u64 ts;
 
 	if (!pid)
-		return 0;	/* the idle task never waits */
+		return 0; /* the idle task never waits */
 	if (filter_tgid && tgid != filter_tgid)
 		return 0;
 	ts = bpf_ktime_get_ns();
@@ -71,7 +71,7 @@ static __always_inline int switched(bool prev_runnable, __u32 prev_tgid, __u32 p
 
 	tsp = bpf_map_lookup_elem(&start, &next_pid);
 	if (!tsp)
-		return 0;	/* filtered out, or runnable before we attached */
+		return 0; /* filtered out, or runnable before we attached */
 	delta = bpf_ktime_get_ns() - *tsp;
 	delta /= msecs ? 1000000 : 1000;
 	__sync_fetch_and_add(&hist[hist_slot(delta)], 1);

@@ -20,8 +20,8 @@ static struct {
 	int pid;
 	bool msecs;
 	bool force_raw_tp;
-	long interval;	/* seconds between histograms; 0: only at the end */
-	long count;	/* histograms to print; 0: until stopped */
+	long interval; /* seconds between histograms; 0: only at the end */
+	long count;    /* histograms to print; 0: until stopped */
 } env;
 
 static const struct argp_option opts[] = {
@@ -135,7 +135,7 @@ int main(int argc, char **argv)
 	if (lesson_check_root() || lesson_check_btf())
 		return 1;
 	if (!env.interval)
-		env.count = 1;	/* no interval: one histogram, at the end */
+		env.count = 1; /* no interval: one histogram, at the end */
 
 	/* Ask the kernel, by loading and attaching a tiny tp_btf program. */
 	if (!env.force_raw_tp)

@@ -55,15 +55,13 @@ check_hists() {
 	done <<<"$output"$'\n'
 }
 
-# sleeper: perl that blocks on a fifo, then naps NAPS times (each nap is one
-# wakeup, so one sample) and exits.  Sets SLEEPER once it is blocked.
+# start_sleeper: held until `release sleeper`, then (as perl, same PID)
+# naps NAPS times (each nap is one wakeup, so one sample) and exits.  Sets
+# SLEEPER once it is blocked.
 start_sleeper() {
-	mkfifo "$BATS_TEST_TMPDIR/go"
-	perl -e 'open(my $g, "<", $ARGV[0]) or die; <$g>;
-		select(undef, undef, undef, 0.005) for 1 .. $ARGV[1]' \
-		"$BATS_TEST_TMPDIR/go" "$NAPS" 3>&- &
-	SLEEPER=$!
-	_BG_PIDS+=("$SLEEPER")
+	gated sleeper 'exec perl -e "$1" "$2"' \
+		'select(undef, undef, undef, 0.005) for 1 .. $ARGV[0]' "$NAPS"
+	SLEEPER=$GATED_PID
 	wait_until 10 grep -q '^State:.S' "/proc/$SLEEPER/status"
 }
 
@@ -91,7 +89,7 @@ only_the_sleeper() {
 	start_sleeper
 	start_bg "$BATS_TEST_TMPDIR/out" "$BIN" -p "$SLEEPER" "$@"
 	wait_for_line "$BATS_TEST_TMPDIR/out" '^Tracing run queue latency'
-	echo go >"$BATS_TEST_TMPDIR/go"
+	release sleeper
 	wait "$SLEEPER"
 	stop_bg "$BG_PID" INT
 	assert_equal "$STATUS" 0

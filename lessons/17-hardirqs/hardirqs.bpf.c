@@ -48,7 +48,7 @@ int hardirq_entry(struct trace_event_raw_irq_handler_entry *ctx)
 	/* __data_loc: low 16 bits are the name's offset inside the record. */
 	bpf_probe_read_kernel_str(s->key.name, sizeof(s->key.name),
 				  (void *)ctx + (ctx->__data_loc_name & 0xFFFF));
-	s->ts = bpf_ktime_get_ns();	/* last: a set ts means the key is valid */
+	s->ts = bpf_ktime_get_ns(); /* last: a set ts means the key is valid */
 	return 0;
 }
 
@@ -73,7 +73,7 @@ int hardirq_exit(struct trace_event_raw_irq_handler_exit *ctx)
 		bpf_map_update_elem(&stats, &s->key, &zero_stat, BPF_NOEXIST);
 		st = bpf_map_lookup_elem(&stats, &s->key);
 		if (!st)
-			return 0;	/* map full */
+			return 0; /* map full */
 	}
 	/* Our CPU's own copy: plain adds are safe. */
 	st->count++;

@@ -17,9 +17,9 @@
 #include "hardirqs.h"
 #include "hardirqs.skel.h"
 
-#define MAX_ROWS 256	/* = max_entries of the stats map */
+#define MAX_ROWS 256 /* = max_entries of the stats map */
 
-static int interval;	/* seconds; 0 = one table at exit */
+static int interval; /* seconds; 0 = one table at exit */
 
 static const struct argp_option opts[] = {
 	{ "interval", 'i', "SECONDS", 0,
@@ -84,7 +84,7 @@ static int print_table(int fd, int ncpus)
 		prev = &key;
 		/* A per-CPU map returns one value per possible CPU. */
 		if (bpf_map_lookup_elem(fd, &key, vals))
-			continue;	/* deleted meanwhile */
+			continue; /* deleted meanwhile */
 		rows[n].key = key;
 		memset(&rows[n].sum, 0, sizeof(rows[n].sum));
 		for (c = 0; c < ncpus; c++) {
@@ -104,7 +104,8 @@ static int print_table(int fd, int ncpus)
 		strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&now));
 		printf("\n%s\n", ts);
 	}
-	printf("%-4s %-32s %10s %12s %10s\n", "IRQ", "HANDLER", "COUNT", "TOTAL_usecs", "AVG_nsecs");
+	printf("%-4s %-32s %10s %12s %10s\n", "IRQ", "HANDLER", "COUNT", "TOTAL_usecs",
+	       "AVG_nsecs");
 	for (i = 0; i < n; i++)
 		printf("%-4d %-32s %10llu %12llu %10llu\n", rows[i].key.irq, rows[i].key.name,
 		       rows[i].sum.count, rows[i].sum.total_ns / 1000,
@@ -153,7 +154,7 @@ int main(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &last);
 	while (!lesson_should_stop()) {
-		usleep(100 * 1000);	/* short naps: Ctrl-C and -d stay prompt */
+		usleep(100 * 1000); /* short naps: Ctrl-C and -d stay prompt */
 		if (!interval)
 			continue;
 		clock_gettime(CLOCK_MONOTONIC, &now);

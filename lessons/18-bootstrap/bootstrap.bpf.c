@@ -43,11 +43,11 @@ int handle_exec(struct trace_event_raw_sched_process_exec *ctx)
 
 	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
 	if (!e)
-		return 0;	/* buffer full: user space is too slow, drop */
+		return 0; /* buffer full: user space is too slow, drop */
 
 	e->exit_event = 0;
 	e->pid = pid;
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);	/* CO-RE: needs BTF */
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid); /* CO-RE: needs BTF */
 	e->exit_code = 0;
 	e->duration_ns = 0;
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
@@ -75,7 +75,7 @@ int handle_exit(void *ctx)
 	if (start_ts)
 		duration_ns = bpf_ktime_get_ns() - *start_ts;
 	else if (min_duration_ns)
-		return 0;	/* exec'd before we started: duration unknown */
+		return 0; /* exec'd before we started: duration unknown */
 	bpf_map_delete_elem(&exec_start, &pid);
 
 	if (min_duration_ns && duration_ns < min_duration_ns)

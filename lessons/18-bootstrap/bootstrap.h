@@ -3,17 +3,17 @@
 #ifndef BOOTSTRAP_H
 #define BOOTSTRAP_H
 
-#define TASK_COMM_LEN 16
+#define TASK_COMM_LEN	 16
 #define MAX_FILENAME_LEN 127
 
 struct event {
 	int pid;
 	int ppid;
 	unsigned int exit_code;		/* raw wait status: code << 8 | signal */
-	unsigned long long duration_ns;	/* exec -> exit; 0 when exec was before us */
+	unsigned long long duration_ns; /* exec -> exit; 0 when exec was before us */
 	char comm[TASK_COMM_LEN];
 	char filename[MAX_FILENAME_LEN];
-	unsigned char exit_event;	/* 0: EXEC, 1: EXIT */
+	unsigned char exit_event; /* 0: EXEC, 1: EXIT */
 };
 
 #endif

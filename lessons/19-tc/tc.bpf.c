@@ -11,9 +11,9 @@
 #include "tc.h"
 
 /* From <linux/pkt_cls.h> and <linux/if_ether.h>: macros, so not in vmlinux.h. */
-#define TC_ACT_OK	0
-#define TC_ACT_SHOT	2
-#define ETH_P_IP	0x0800
+#define TC_ACT_OK   0
+#define TC_ACT_SHOT 2
+#define ETH_P_IP    0x0800
 
 /* IPv4 protocol number to drop, set by the loader (--drop); -1: none. */
 const volatile int drop_proto = -1;
@@ -46,7 +46,7 @@ int tc_ingress(struct __sk_buff *skb)
 	if ((void *)(eth + 1) <= data_end && eth->h_proto == bpf_htons(ETH_P_IP)) {
 		ip = (void *)(eth + 1);
 		if ((void *)(ip + 1) > data_end)
-			ip = NULL;	/* runt: count it as non-IP */
+			ip = NULL; /* runt: count it as non-IP */
 		else
 			key = ip->protocol;
 	}

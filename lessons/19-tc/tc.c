@@ -102,8 +102,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		snprintf(pbuf, sizeof(pbuf), "eth-0x%04x", e->eth_proto);
 		proto = pbuf;
 	}
-	printf("%-10s %-15s %-15s %5u %s\n", proto, src, dst, e->len,
-	       e->dropped ? "DROP" : "pass");
+	printf("%-10s %-15s %-15s %5u %s\n", proto, src, dst, e->len, e->dropped ? "DROP" : "pass");
 	return 0;
 }
 
@@ -191,8 +190,8 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	printf("Attached TC program tc_ingress to %s ingress (ifindex %d, %s clsact)",
-	       ifname, ifindex, created ? "new" : "existing");
+	printf("Attached TC program tc_ingress to %s ingress (ifindex %d, %s clsact)", ifname,
+	       ifindex, created ? "new" : "existing");
 	if (drop_proto >= 0) {
 		char pbuf[16];
 
