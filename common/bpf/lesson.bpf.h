@@ -33,10 +33,14 @@ static __always_inline __u32 log2_u64(__u64 v)
 	return hi ? log2_u32(hi) + 32 : log2_u32((__u32)v);
 }
 
-/* The histogram slot for v, clamped to the last slot. */
-static __always_inline __u32 hist_slot(__u64 v)
+/*
+ * The histogram slot for v, clamped to the last slot.  64-bit on purpose:
+ * a 32-bit index gets zero-extended in a copy of the register the bounds
+ * check was made on, and older verifiers (6.1) then see an unbounded index.
+ */
+static __always_inline __u64 hist_slot(__u64 v)
 {
-	__u32 slot = log2_u64(v);
+	__u64 slot = log2_u64(v);
 
 	return slot < MAX_SLOTS ? slot : MAX_SLOTS - 1;
 }

@@ -56,11 +56,16 @@ check_hists() {
 }
 
 # start_sleeper: held until `release sleeper`, then (as perl, same PID)
-# naps NAPS times (each nap is one wakeup, so one sample) and exits.  Sets
-# SLEEPER once it is blocked.
+# naps NAPS times (each nap is one wakeup, so one sample), creates the file
+# "napped" and blocks on the fifo "hold" until the test has read its
+# context-switch counts.  Sets SLEEPER once it is blocked.
 start_sleeper() {
-	gated sleeper 'exec perl -e "$1" "$2"' \
-		'select(undef, undef, undef, 0.005) for 1 .. $ARGV[0]' "$NAPS"
+	mkfifo "$BATS_TEST_TMPDIR/hold"
+	gated sleeper 'exec perl -e "$1" "$2" "$3" "$4"' \
+		'select(undef, undef, undef, 0.005) for 1 .. $ARGV[0];
+		open(my $d, ">", $ARGV[1]) or die; close($d);
+		open(my $h, "<", $ARGV[2]) or die; <$h>' \
+		"$NAPS" "$BATS_TEST_TMPDIR/napped" "$BATS_TEST_TMPDIR/hold"
 	SLEEPER=$GATED_PID
 	wait_until 10 grep -q '^State:.S' "/proc/$SLEEPER/status"
 }
@@ -83,21 +88,28 @@ noise() {
 	_BG_PIDS+=("$!")
 }
 
-# -p SLEEPER: only its NAPS wakeups (and a few more), not the noise's.
+# -p SLEEPER: its NAPS wakeups (and its preemptions), not the noise's.
 only_the_sleeper() {
 	noise
 	start_sleeper
 	start_bg "$BATS_TEST_TMPDIR/out" "$BIN" -p "$SLEEPER" "$@"
 	wait_for_line "$BATS_TEST_TMPDIR/out" '^Tracing run queue latency'
 	release sleeper
-	wait "$SLEEPER"
+	wait_until 60 test -e "$BATS_TEST_TMPDIR/napped" || fail "the sleeper never finished napping"
 	stop_bg "$BG_PID" INT
 	assert_equal "$STATUS" 0
+	# Oracle: every sample is a switch-in of the sleeper, so there can be no
+	# more than the kernel's own count of its switches (+1: its first run).
+	# The noise process, had -p let it through, would add hundreds.
+	local switches
+	switches=$(awk '/ctxt_switches/ { n += $2 } END { print n }' "/proc/$SLEEPER/status")
+	echo go >"$BATS_TEST_TMPDIR/hold"
+	wait "$SLEEPER"
 	output=$(cat "$BATS_TEST_TMPDIR/out")
 	check_hists usecs
 	assert_equal "${#TOTALS[@]}" 1
 	assert [ "${TOTALS[0]}" -ge "$NAPS" ]
-	assert [ "${TOTALS[0]}" -le $((3 * NAPS)) ]
+	assert [ "${TOTALS[0]}" -le $((switches + 1)) ]
 }
 
 # -p of a process that stays asleep: an empty histogram.
