@@ -121,7 +121,7 @@ ifndef BUILDING_HELPERS
 # The helper library is built by common/Makefile; from the root Makefile it is
 # already up to date before lessons start, so parallel lessons don't race.
 $(HELPERS_LIB): FORCE | $(DEPS_STAMP)
-	$(Q)$(MAKE) -C $(COMMON) lib
+	$(Q)$(MAKE) $(if $(Q),-s) -C $(COMMON) lib
 FORCE:
 endif
 
