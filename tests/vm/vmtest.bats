@@ -4,6 +4,13 @@
 load ../lib
 bats_require_minimum_version 1.5.0
 
+# Fetch and cache the kernel first: a fresh checkout's first run prints what
+# it downloads on stderr, which the tests below compare exactly.
+setup_file() {
+	[ -n "${VMTEST_KERNEL:-}" ] || [ "$(id -u)" -ne 0 ] ||
+		"$ROOT/tools/vmtest" --kernel 6.1 --prepare >/dev/null 2>&1 || true
+}
+
 setup() {
 	[ -z "${VMTEST_KERNEL:-}" ] || skip "already inside tools/vmtest (no nested qemu)"
 	[ "$(id -u)" -eq 0 ] || skip "tools/vmtest runs as root"
