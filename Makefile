@@ -17,7 +17,8 @@
 ROOT := $(CURDIR)
 LESSONS := $(patsubst %/,%,$(sort $(dir $(wildcard lessons/[0-9][0-9]-*/Makefile))))
 BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
-ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+# The arch name the build uses (common/lesson.mk maps it from uname -m).
+ARCH ?= $(shell $(MAKE) -s -C common print-ARCH)
 
 ifneq ($(V),1)
 MAKEFLAGS += --no-print-directory

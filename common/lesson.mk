@@ -144,6 +144,11 @@ compdb:
 		'$(call jsonargs,$(BPF_CFLAGS) -target $(BPF_TARGET) -D__TARGET_ARCH_$(ARCH) $(BPF_INCLUDES) $(CLANG_BPF_SYS_INCLUDES) -c $(LESSON_DIR)/$(n).bpf.c)';)
 	@$(foreach f,$(wildcard $(LESSON_DIR)/*.c),$(if $(filter %.bpf.c,$(f)),,printf '{"directory":"%s","file":"%s","arguments":["%s",%s]},\n' \
 		"$(LESSON_DIR)" "$(f)" "$(CC)" '$(call jsonargs,$(CFLAGS) $(INCLUDES) -c $(f))';))
+# `make -s print-VAR`: the fragment's value of VAR, for tools that must agree
+# with the build (tools/doctor, the root Makefile's vmlinux target).
+print-%:
+	@echo '$($*)'
+
 jsonargs = $(subst $(space),$(comma),$(patsubst %,"%",$(strip $(1))))
 space := $(subst ,, )
 comma := ,
