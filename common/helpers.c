@@ -28,6 +28,7 @@ static struct timespec started;
 /* libbpf's warnings, kept quiet unless something fails (see lesson_fail). */
 static char libbpf_log[64 * 1024];
 static size_t libbpf_log_len;
+static bool libbpf_log_cut; /* the front was dropped to keep the tail */
 
 enum { OPT_DURATION = 'd', OPT_VERBOSE = 'v', OPT_HELP = 'h' };
 
@@ -41,19 +42,12 @@ static const struct argp_option common_opts[] = {
 
 static error_t parse_common(int key, char *arg, struct argp_state *state)
 {
-	char *end;
-	long v;
-
 	switch (key) {
 	case OPT_VERBOSE:
 		lesson_env.verbose = true;
 		break;
 	case OPT_DURATION:
-		errno = 0;
-		v = strtol(arg, &end, 10);
-		if (errno || *end || v <= 0 || v > INT_MAX)
-			argp_error(state, "invalid duration '%s': want whole seconds > 0", arg);
-		lesson_env.duration = (int)v;
+		lesson_env.duration = (int)lesson_arg_long(state, arg, "duration", 1, INT_MAX);
 		break;
 	case OPT_HELP:
 		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
@@ -70,19 +64,46 @@ const struct argp_child lesson_argp_children[] = {
 	{},
 };
 
+/*
+ * Keep the newest output when it outgrows the buffer: the verifier states its
+ * reason at the end of a long log.  Drops whole lines from the front.
+ */
+static void log_append(const char *text, size_t n)
+{
+	size_t cap = sizeof(libbpf_log) - 1, drop;
+	const char *nl;
+
+	if (n > cap) {
+		text += n - cap;
+		n = cap;
+	}
+	if (libbpf_log_len + n > cap) {
+		drop = libbpf_log_len + n - cap;
+		libbpf_log[libbpf_log_len] = '\0';
+		nl = strchr(libbpf_log + drop, '\n');
+		drop = nl ? (size_t)(nl + 1 - libbpf_log) : libbpf_log_len;
+		memmove(libbpf_log, libbpf_log + drop, libbpf_log_len - drop);
+		libbpf_log_len -= drop;
+		libbpf_log_cut = true;
+	}
+	memcpy(libbpf_log + libbpf_log_len, text, n);
+	libbpf_log_len += n;
+}
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {
+	char *text;
 	int n;
 
 	if (lesson_env.verbose)
 		return vfprintf(stderr, fmt, args);
-	if (level == LIBBPF_DEBUG || libbpf_log_len >= sizeof(libbpf_log) - 1)
+	if (level == LIBBPF_DEBUG)
 		return 0;
-	n = vsnprintf(libbpf_log + libbpf_log_len, sizeof(libbpf_log) - libbpf_log_len, fmt, args);
+	n = vasprintf(&text, fmt, args);
 	if (n > 0)
-		libbpf_log_len += (size_t)n;
-	if (libbpf_log_len >= sizeof(libbpf_log))
-		libbpf_log_len = sizeof(libbpf_log) - 1;
+		log_append(text, (size_t)n);
+	if (n >= 0)
+		free(text);
 	return 0;
 }
 
@@ -137,11 +158,18 @@ int lesson_fail(int err, const char *fmt, ...)
 	/* libbpf wraps the verifier's words in these markers. */
 	libbpf_log[libbpf_log_len] = '\0';
 	begin = strstr(libbpf_log, "-- BEGIN PROG LOAD LOG --");
-	if (begin) {
-		end = strstr(begin, "-- END PROG LOAD LOG --");
+	end = strstr(libbpf_log, "-- END PROG LOAD LOG --");
+	if (begin && end && end > begin) {
 		begin = strchr(begin, '\n');
-		if (begin && end && end > begin)
+		if (begin && end > begin)
 			fprintf(stderr, "verifier log:\n%.*s", (int)(end - begin - 1), begin + 1);
+	} else if (end && libbpf_log_cut) {
+		/* Too long to keep whole: its end holds the reason. */
+		begin = libbpf_log;
+		fprintf(stderr, "verifier log (last %zu bytes; -v prints all of it):\n%.*s",
+			(size_t)(end - begin), (int)(end - begin), begin);
+	} else {
+		begin = NULL;
 	}
 	if (err == -EPERM && !begin)
 		fprintf(stderr,
@@ -198,22 +226,58 @@ int lesson_ifindex(const char *ifname)
 	return (int)idx;
 }
 
-int lesson_parse_pid(const char *arg)
+long lesson_arg_long(struct argp_state *state, const char *arg, const char *what, long min,
+		     long max)
 {
 	char *end;
-	long pid;
+	long v;
 
 	errno = 0;
-	pid = strtol(arg, &end, 10);
-	if (errno || *end || pid <= 0 || pid > INT_MAX) {
-		lesson_error("invalid PID '%s'", arg);
-		return -1;
+	v = strtol(arg, &end, 10);
+	if (!*arg || *end || errno == ERANGE)
+		argp_error(state, "invalid %s '%s': want a whole number from %ld to %ld", what, arg,
+			   min, max);
+	else if (v < min || v > max)
+		argp_error(state, "invalid %s '%s': out of range %ld..%ld", what, arg, min, max);
+	return v;
+}
+
+int lesson_arg_pid(struct argp_state *state, const char *arg)
+{
+	int pid = (int)lesson_arg_long(state, arg, "PID", 1, INT_MAX);
+
+	if (kill(pid, 0) && errno == ESRCH)
+		argp_error(state, "invalid PID '%s': no such process", arg);
+	return pid;
+}
+
+int lesson_arg_ifindex(struct argp_state *state, const char *arg)
+{
+	unsigned int idx;
+
+	if (!*arg || strlen(arg) >= IF_NAMESIZE)
+		argp_error(state, "invalid interface '%s': names are 1 to %d characters", arg,
+			   IF_NAMESIZE - 1);
+	idx = if_nametoindex(arg);
+	if (!idx)
+		argp_error(state, "invalid interface '%s': no such interface", arg);
+	return (int)idx;
+}
+
+int lesson_arg_choice(struct argp_state *state, const char *arg, const char *what,
+		      const char *const words[])
+{
+	char want[256] = "";
+	int i;
+
+	for (i = 0; words[i]; i++) {
+		if (!strcmp(arg, words[i]))
+			return i;
+		snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s%s", i ? ", " : "",
+			 words[i]);
 	}
-	if (kill((pid_t)pid, 0) && errno == ESRCH) {
-		lesson_error("no process with PID %ld", pid);
-		return -1;
-	}
-	return (int)pid;
+	argp_error(state, "invalid %s '%s': want one of %s", what, arg, want);
+	return -1;
 }
 
 static bool is_fs(const char *path, long magic)

@@ -57,8 +57,25 @@ int lesson_check_root(void);
 int lesson_check_btf(void);
 /* Interface name -> ifindex; prints "unknown interface 'x'" and returns -1. */
 int lesson_ifindex(const char *ifname);
-/* Parses a PID that must name a live process; -1 with a message otherwise. */
-int lesson_parse_pid(const char *arg);
+
+/*
+ * Bad input, one convention for every loader (README "Exit codes"):
+ *   - a bad option or value: exit 64 (EX_USAGE); stderr says
+ *     "name: invalid WHAT 'ARG': why" then argp's "Try `name --help'" line;
+ *   - a failure while running (not root, load, attach): exit 1, one line
+ *     "name: what: why" (+ the verifier log when the verifier said no).
+ * These parse a value inside an argp parser and call argp_error() (which
+ * exits) on anything else, so a parser never exits by itself.
+ */
+long lesson_arg_long(struct argp_state *state, const char *arg, const char *what, long min,
+		     long max);
+/* A PID that must name a live process. */
+int lesson_arg_pid(struct argp_state *state, const char *arg);
+/* An interface that exists (checks the name's length first); the ifindex. */
+int lesson_arg_ifindex(struct argp_state *state, const char *arg);
+/* One of words[] (NULL-terminated); returns its index. */
+int lesson_arg_choice(struct argp_state *state, const char *arg, const char *what,
+		      const char *const words[]);
 
 /* Mount bpffs / tracefs at their usual places unless already there. */
 int lesson_ensure_bpffs(void);

@@ -6,7 +6,9 @@
 #
 # Each name in APPS has NAME.bpf.c (kernel half) and NAME.c (loader).
 # Optional: BPF_EXTRA (more .bpf.c names, no loader of their own), EXTRA_C
-# (more loader .c files), ARGS (default arguments for `make run`).
+# (more loader .c files), RUN_ARGS (what `make run` always passes, e.g.
+# `-i $(IFACE)`); the learner's ARGS="..." come after them, so a later
+# option wins and a lesson variable like IFACE= survives ARGS.
 #
 # Pipeline per name:
 #   clang -g -O2 -target bpf  NAME.bpf.c  -> NAME.tmp.bpf.o
@@ -125,9 +127,9 @@ $(HELPERS_LIB): FORCE | $(DEPS_STAMP)
 FORCE:
 endif
 
-# `make run ARGS="-d 5"`; a lesson may give ARGS a default.
+# `make run ARGS="-d 5"`: RUN_ARGS (the lesson's) first, then ARGS.
 run: all
-	$(OUT)/$(firstword $(APPS)) $(ARGS)
+	$(OUT)/$(firstword $(APPS)) $(RUN_ARGS) $(ARGS)
 
 test: all
 	$(Q)$(ROOT)/tests/run $(LESSON_DIR)

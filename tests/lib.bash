@@ -48,6 +48,35 @@ require_feature() {
 	done
 }
 
+# require_qdisc KIND [ARGS...]: skip unless this kernel can create qdisc KIND
+# (e.g. netem for delays).  The probe adds it to a veth in a throwaway netns;
+# only the kernel's "unknown qdisc" answer is a skip, anything else fails.
+require_qdisc() {
+	local kind=$1 cache=$BATS_RUN_TMPDIR/features ns="lsnq$$" out
+	mkdir -p "$cache"
+	if [ ! -e "$cache/qdisc-$kind" ]; then
+		ip netns add "$ns" || fail "qdisc probe: cannot create netns $ns"
+		modprobe -q "sch_$kind" 2>/dev/null || true
+		if ! ip -n "$ns" link add qa type veth peer name qb; then
+			ip netns del "$ns"
+			fail "qdisc probe: cannot create a veth pair"
+		fi
+		if out=$(tc -n "$ns" qdisc add dev qa root "$@" 2>&1); then
+			echo supported >"$cache/qdisc-$kind"
+		elif grep -q "qdisc kind is unknown" <<<"$out"; then
+			echo "unsupported (tc: $out)" >"$cache/qdisc-$kind"
+		else
+			ip netns del "$ns"
+			fail "qdisc probe for $kind inconclusive: $out"
+		fi
+		ip netns del "$ns"
+	fi
+	case $(cat "$cache/qdisc-$kind") in
+	supported) ;;
+	*) skip "kernel lacks $kind: $(cat "$cache/qdisc-$kind")" ;;
+	esac
+}
+
 lesson_setup() {
 	[ "$(id -u)" -eq 0 ] || skip "tests load BPF programs: run as root"
 	local features

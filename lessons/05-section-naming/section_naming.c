@@ -26,9 +26,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	if (key != 'p')
 		return ARGP_ERR_UNKNOWN;
-	target_pid = lesson_parse_pid(arg);
-	if (target_pid < 0)
-		exit(1);
+	target_pid = lesson_arg_pid(state, arg);
 	return 0;
 }
 

@@ -45,9 +45,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'p':
-		opt.pid = lesson_parse_pid(arg);
-		if (opt.pid < 0)
-			exit(1);
+		opt.pid = lesson_arg_pid(state, arg);
 		return 0;
 	case 'm':
 		for (i = 0; i < NR_HOOKS; i++) {

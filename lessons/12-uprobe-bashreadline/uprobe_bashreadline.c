@@ -33,9 +33,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		opt.binary = arg;
 		return 0;
 	case 'p':
-		opt.pid = lesson_parse_pid(arg);
-		if (opt.pid < 0)
-			exit(1);
+		opt.pid = lesson_arg_pid(state, arg);
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -32,9 +32,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'p':
-		env.pid = lesson_parse_pid(arg);
-		if (env.pid < 0)
-			exit(1);
+		env.pid = lesson_arg_pid(state, arg);
 		break;
 	case 's':
 		errno = 0;

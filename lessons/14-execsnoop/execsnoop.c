@@ -26,9 +26,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
 	case 'P':
-		env.ppid = lesson_parse_pid(arg);
-		if (env.ppid < 0)
-			exit(1);
+		env.ppid = lesson_arg_pid(state, arg);
 		break;
 	case 'x':
 		env.failed_only = true;
