@@ -96,6 +96,7 @@ lesson_teardown() {
 	for ns in "${_NETNS[@]}"; do
 		"$ROOT/tools/testenv" teardown "$ns"
 	done
+	[ ${#_NOBODY_DIRS[@]} -eq 0 ] || rm -rf "${_NOBODY_DIRS[@]}"
 	[ -z "${_PROGS_BEFORE+x}" ] || assert_no_new_progs
 }
 
@@ -245,3 +246,18 @@ probe_reason() {
 	r=${r#"$1: unsupported ("}
 	echo "${r%)}"
 }
+
+# run_as_nobody BIN [ARG...]: `run` BIN as uid/gid 65534 with no groups.
+# The workspace may sit where nobody cannot read it (/root is 0700), so BIN
+# and the files beside it (its .bpf.o objects) are copied to a fresh
+# world-readable directory first; the copy runs, with the same arguments.
+run_as_nobody() {
+	local dir
+	dir=$(mktemp -d /tmp/lsn-nobody.XXXXXX)
+	_NOBODY_DIRS+=("$dir")
+	chmod 755 "$dir"
+	find "$(dirname "$1")" -maxdepth 1 -type f -exec cp -p {} "$dir/" \;
+	chmod -R a+rX "$dir"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/$(basename "$1")" "${@:2}"
+}
+_NOBODY_DIRS=()

@@ -49,7 +49,7 @@ start_counter() {
 }
 
 @test "not root: clear error, nothing loaded" {
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN" -i lo
+	run_as_nobody "$BIN" -i lo
 	assert_failure
 	assert_output --partial "must run as root"
 }

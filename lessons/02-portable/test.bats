@@ -123,7 +123,7 @@ member_off() {
 	run "$BIN" --object "$BATS_TEST_TMPDIR/x.o"
 	assert_failure
 	assert_output "portable: '$BATS_TEST_TMPDIR/x.o' is not an ELF file"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN"
+	run_as_nobody "$BIN"
 	assert_failure
 	assert_output --partial "must run as root"
 }

@@ -152,9 +152,9 @@ loaded_id() {
 	assert_failure
 	assert_output "loading: no map 'nosuch' in $OBJ"
 	# Listing needs no privileges; loading does.
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN" -l
+	run_as_nobody "$BIN" -l
 	assert_success
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN"
+	run_as_nobody "$BIN"
 	assert_failure
 	assert_line --partial "must run as root"
 }

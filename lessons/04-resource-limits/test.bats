@@ -114,7 +114,7 @@ start_holding() {
 	run "$BIN" -m -1
 	assert_failure
 	assert_line --index 0 "resource_limits: invalid byte count '-1'"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN"
+	run_as_nobody "$BIN"
 	assert_failure
 	assert_output --partial "must run as root"
 }

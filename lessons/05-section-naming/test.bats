@@ -116,7 +116,7 @@ our_map() {
 	run "$BIN" -p notapid
 	assert_failure
 	assert_output "section_naming: invalid PID 'notapid'"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN"
+	run_as_nobody "$BIN"
 	assert_failure
 	assert_output --partial "must run as root"
 }

@@ -109,7 +109,7 @@ ours() {
 }
 
 @test "inconclusive: no CAP_BPF (EPERM), or a type libbpf cannot probe helpers for" {
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN" -t xdp -m hash
+	run_as_nobody "$BIN" -t xdp -m hash
 	assert_success
 	assert_line --index 0 "feature_detection: not root: expect inconclusive verdicts (EPERM)"
 	assert_line "prog_type xdp: inconclusive (probe failed: EPERM: Operation not permitted)"

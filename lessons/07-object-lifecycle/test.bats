@@ -118,7 +118,7 @@ Removed $PIN/pkt_count"
 	run nsenter --net="/run/netns/$NS" "$BIN" -i lo -P "$PIN"
 	assert_failure
 	assert_line --partial "object_lifecycle: $PIN/link is not an XDP link on lo"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN" -i lo -P "$PIN"
+	run_as_nobody "$BIN" -i lo -P "$PIN"
 	assert_failure
 	assert_output --partial "must run as root"
 }

@@ -134,7 +134,7 @@ Removed $PIN/jmp_table"
 	run nsenter --net="/run/netns/$NS" "$BIN" -i veth0 -P "$PIN"
 	assert_failure
 	assert_output "tail_calls: a dispatcher is already pinned at $PIN/link: use --unpin first"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN" -i lo -P "$PIN"
+	run_as_nobody "$BIN" -i lo -P "$PIN"
 	assert_failure
 	assert_output --partial "must run as root"
 }

@@ -129,7 +129,7 @@ EXIT unlink 0"
 	run "$BIN" -p notapid
 	assert_failure
 	assert_output "kprobe_unlink: invalid PID 'notapid'"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN"
+	run_as_nobody "$BIN"
 	assert_failure
 	assert_output --partial "must run as root"
 }

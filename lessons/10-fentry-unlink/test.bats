@@ -150,7 +150,7 @@ EXIT unlink 0"
 	run "$BIN" -p -5
 	assert_failure
 	assert_output "fentry_unlink: invalid PID '-5'"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN"
+	run_as_nobody "$BIN"
 	assert_failure
 	assert_output --partial "must run as root"
 }

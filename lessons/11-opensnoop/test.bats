@@ -96,7 +96,7 @@ OPENER='exec 3<&- 4>&-; exec 3<"$1"; exec 4>"$2"; : <"$3"'
 	run "$BIN" -p notapid
 	assert_failure
 	assert_output "opensnoop: invalid PID 'notapid'"
-	run setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups "$BIN"
+	run_as_nobody "$BIN"
 	assert_failure
 	assert_output --partial "must run as root"
 }

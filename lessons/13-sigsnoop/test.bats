@@ -107,7 +107,7 @@ snoop() {
 	run "$BIN" -s 99
 	assert_failure
 	assert_output --regexp "^sigsnoop: invalid signal '99': want a number 1-[0-9]+$"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN"
+	run_as_nobody "$BIN"
 	assert_failure
 	assert_output --partial "must run as root"
 }

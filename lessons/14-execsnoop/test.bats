@@ -89,7 +89,7 @@ snoop() {
 	run "$BIN" -P notapid
 	assert_failure
 	assert_output "execsnoop: invalid PID 'notapid'"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN"
+	run_as_nobody "$BIN"
 	assert_failure
 	assert_output --partial "must run as root"
 }

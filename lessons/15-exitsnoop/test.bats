@@ -107,7 +107,7 @@ snoop_stop() { stop_bg_output "$OUTF"; }
 	run "$BIN" -p "$gone"
 	assert_failure
 	assert_output "exitsnoop: no process with PID $gone"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN"
+	run_as_nobody "$BIN"
 	assert_failure
 	assert_output --partial "must run as root"
 }

@@ -200,7 +200,7 @@ idle_pid_empty() {
 	run "$BIN" -p notapid
 	assert_failure
 	assert_output "runqlat: invalid PID 'notapid'"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN"
+	run_as_nobody "$BIN"
 	assert_failure
 	assert_output --partial "must run as root"
 }

@@ -112,7 +112,7 @@ $output"
 }
 
 @test "not root: clear error, nothing loaded" {
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN"
+	run_as_nobody "$BIN"
 	assert_failure
 	assert_output --partial "must run as root"
 }

@@ -97,7 +97,7 @@ finish() {
 	run "$BIN" --min-duration=-5
 	assert_failure
 	assert_line --index 0 "bootstrap: invalid minimum duration '-5': want milliseconds >= 0"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN"
+	run_as_nobody "$BIN"
 	assert_failure
 	assert_output --partial "must run as root"
 }

@@ -132,7 +132,7 @@ has_clsact() { tc -n "$NS" qdisc show dev veth0 | grep -q '^qdisc clsact'; }
 }
 
 @test "not root: clear error, nothing loaded" {
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN" -i lo
+	run_as_nobody "$BIN" -i lo
 	assert_failure
 	assert_output --partial "must run as root"
 }
