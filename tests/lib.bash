@@ -11,7 +11,7 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$ROOT/build
-FEATPROBE=$BUILD/common/featprobe
+FEATPROBE=${FEATPROBE:-$BUILD/common/featprobe}
 BPFTOOL=$(command -v bpftool || echo /usr/sbin/bpftool)
 BATS_LIB=${BATS_LIB:-/usr/lib/bats}
 load "$BATS_LIB/bats-support/load"
@@ -32,18 +32,25 @@ lesson_conf() {
 }
 
 # require_feature NAME...: skip unless the kernel supports each feature.
+# Only featprobe's conclusive "no" (exit 1, "NAME: unsupported (why)") is a
+# skip; an inconclusive probe (exit 2), a crash or a missing featprobe FAILS
+# the test with what the probe said, so a broken probe never hides a test.
 # Verdicts are cached for the whole bats run (one probe per feature).
 require_feature() {
-	local f cache=$BATS_RUN_TMPDIR/features why
+	local f cache=$BATS_RUN_TMPDIR/features why rc
 	mkdir -p "$cache"
 	for f in "$@"; do
-		if [ ! -e "$cache/$f" ]; then
-			"$FEATPROBE" "$f" >"$cache/$f" 2>&1 || true
+		if [ ! -e "$cache/$f.rc" ]; then
+			rc=0
+			"$FEATPROBE" "$f" >"$cache/$f" 2>&1 || rc=$?
+			echo "$rc" >"$cache/$f.rc"
 		fi
 		why=$(cat "$cache/$f")
-		case $why in
-		"$f: supported") ;;
-		*) skip "kernel lacks $f: ${why#"$f": }" ;;
+		rc=$(cat "$cache/$f.rc")
+		case $rc:$why in
+		"0:$f: supported") ;;
+		"1:$f: unsupported ("*")") skip "kernel lacks $f: ${why#"$f": }" ;;
+		*) fail "feature probe $f failed (featprobe exit $rc, expected 0 or 1): $why" ;;
 		esac
 	done
 }
@@ -150,13 +157,22 @@ start_bg() {
 # count_lines FILE REGEX: how many lines of FILE match REGEX.
 count_lines() { grep -cE -- "$2" "$1" || true; }
 
-# wait_for_count FILE REGEX N [SECONDS]: until more than N lines match.
+# wait_for_count FILE REGEX N [SECONDS]: until at least N lines match.
 wait_for_count() {
-	wait_until "${4:-10}" _more_lines "$1" "$2" "$3" ||
-		fail "still only $3 lines matching '$2' after ${4:-10}s; output was:
+	wait_until "${4:-10}" _at_least_lines "$1" "$2" "$3" ||
+		fail "$(count_lines "$1" "$2") lines matching '$2' after ${4:-10}s, want at least $3; output was:
 $(cat "$1")"
 }
-_more_lines() { [ "$(count_lines "$1" "$2")" -gt "$3" ]; }
+_at_least_lines() { [ "$(count_lines "$1" "$2")" -ge "$3" ]; }
+
+# assert_bad_input LINE: the last `run` was refused as bad input (README,
+# "Exit codes"): exit 64, LINE ("name: invalid WHAT 'ARG': why") first,
+# then argp's "Try `name --help' ..." line.
+assert_bad_input() {
+	assert_equal "$status" 64
+	assert_equal "${lines[0]}" "$1"
+	[[ ${lines[1]-} == "Try \`"* ]] || fail "second line is not argp's 'Try' line: ${lines[1]-}"
+}
 
 # wait_for_line FILE REGEX [SECONDS]: until FILE has a line matching REGEX.
 wait_for_line() {

@@ -42,10 +42,14 @@ start_counter() {
 	assert_output --partial 'xdp'
 }
 
-@test "unknown interface: non-zero exit and one line naming it" {
+@test "bad input: unknown interface or option, garbage -d: exit 64, one line naming it" {
 	run "$BIN" -i nosuch0
-	assert_failure
-	assert_output "xdp_counter: unknown interface 'nosuch0'"
+	assert_bad_input "xdp_counter: invalid interface 'nosuch0': no such interface"
+	run "$BIN" -i "$(printf 'x%.0s' {1..16})"
+	assert_bad_input "xdp_counter: invalid interface 'xxxxxxxxxxxxxxxx': names are 1 to 15 characters"
+	run "$BIN" --nosuch
+	assert_equal "$status" 64
+	assert_line --index 0 --partial "xdp_counter: unrecognized option '--nosuch'"
 }
 
 @test "not root: clear error, nothing loaded" {
@@ -56,8 +60,9 @@ start_counter() {
 
 @test "bad duration is rejected" {
 	run "$BIN" -d soon
-	assert_failure
-	assert_line --index 0 "xdp_counter: invalid duration 'soon': want whole seconds > 0"
+	assert_bad_input "xdp_counter: invalid duration 'soon': want a whole number from 1 to 2147483647"
+	run "$BIN" -d 0
+	assert_bad_input "xdp_counter: invalid duration '0': out of range 1..2147483647"
 }
 
 # Detach on every way a loader can end: the bpf_link dies with the process.

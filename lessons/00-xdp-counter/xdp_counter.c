@@ -10,6 +10,7 @@
 #include "xdp_counter.skel.h"
 
 static const char *ifname = "lo";
+static int ifindex; /* from -i; 0: look ifname up in main() */
 
 static const struct argp_option opts[] = {
 	{ "interface", 'i', "IFACE", 0, "Interface to count packets on (default: lo)" },
@@ -21,6 +22,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	if (key != 'i')
 		return ARGP_ERR_UNKNOWN;
 	ifname = arg;
+	ifindex = lesson_arg_ifindex(state, arg);
 	return 0;
 }
 
@@ -50,7 +52,7 @@ int main(int argc, char **argv)
 {
 	struct xdp_counter_bpf *skel;
 	struct bpf_link *link;
-	int ifindex, err;
+	int err;
 
 	lesson_init(argv[0]);
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
@@ -58,7 +60,8 @@ int main(int argc, char **argv)
 		return err;
 	if (lesson_check_root())
 		return 1;
-	ifindex = lesson_ifindex(ifname);
+	if (!ifindex)
+		ifindex = lesson_ifindex(ifname);
 	if (ifindex < 0)
 		return 1;
 

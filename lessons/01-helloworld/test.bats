@@ -61,18 +61,15 @@ trace() {
 
 @test "bad -p: clear error, non-zero exit" {
 	run "$BIN" -p notapid
-	assert_failure
-	assert_output "helloworld: invalid PID 'notapid'"
+	assert_bad_input "helloworld: invalid PID 'notapid': want a whole number from 1 to 2147483647"
 	run "$BIN" -p 0
-	assert_failure
-	assert_output "helloworld: invalid PID '0'"
+	assert_bad_input "helloworld: invalid PID '0': out of range 1..2147483647"
 	# A PID nobody has: spawn and reap a process, so its PID is free.
 	local gone
 	bash -c 'exit 0' & gone=$!
 	wait "$gone"
 	run "$BIN" -p "$gone"
-	assert_failure
-	assert_output "helloworld: no process with PID $gone"
+	assert_bad_input "helloworld: invalid PID '$gone': no such process"
 }
 
 @test "nothing stays attached after Ctrl-C" {

@@ -37,7 +37,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_BTF:
 		if (access(arg, R_OK))
-			argp_error(state, "cannot read BTF file '%s': %s", arg, strerror(errno));
+			argp_error(state, "invalid BTF file '%s': %s", arg, strerror(errno));
 		btf_path = arg;
 		break;
 	default:

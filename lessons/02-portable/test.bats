@@ -117,8 +117,7 @@ member_off() {
 
 @test "bad input: unreadable --btf, non-ELF --object, not root" {
 	run "$BIN" --btf /nonexistent.btf
-	assert_failure
-	assert_line --index 0 "portable: cannot read BTF file '/nonexistent.btf': No such file or directory"
+	assert_bad_input "portable: invalid BTF file '/nonexistent.btf': No such file or directory"
 	echo hello >"$BATS_TEST_TMPDIR/x.o"
 	run "$BIN" --object "$BATS_TEST_TMPDIR/x.o"
 	assert_failure

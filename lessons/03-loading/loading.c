@@ -40,13 +40,15 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'o':
 		if (strlen(arg) >= sizeof(object_path))
-			argp_error(state, "object path too long");
+			argp_error(state, "invalid object path '%s': longer than %zu bytes", arg,
+				   sizeof(object_path) - 1);
 		strcpy(object_path, arg);
 		break;
 	case 'p':
 	case 'M':
 		if ((key == 'p' ? nr_only : nr_skip) == MAX_PICKS)
-			argp_error(state, "at most %d -%c options", MAX_PICKS, key);
+			argp_error(state, "invalid %s '%s': at most %d -%c options",
+				   key == 'p' ? "program" : "map", arg, MAX_PICKS, key);
 		if (key == 'p')
 			only_progs[nr_only++] = arg;
 		else

@@ -151,6 +151,15 @@ loaded_id() {
 	run "$BIN" -M nosuch
 	assert_failure
 	assert_output "loading: no map 'nosuch' in $OBJ"
+	# Values that cannot be right whatever the object: exit 64.
+	local long
+	long=$(printf 'x%.0s' {1..4096})
+	run "$BIN" -o "$long"
+	assert_bad_input "loading: invalid object path '$long': longer than 4095 bytes"
+	run "$BIN" $(printf -- '-p a%.0s ' {1..17})
+	assert_bad_input "loading: invalid program 'a': at most 16 -p options"
+	run "$BIN" --nosuch
+	assert_equal "$status" 64
 	# Listing needs no privileges; loading does.
 	run_as_nobody "$BIN" -l
 	assert_success

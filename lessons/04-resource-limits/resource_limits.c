@@ -40,15 +40,11 @@ static const struct argp_option opts[] = {
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	unsigned long long v;
-	char *end;
+	long v;
 
 	if (key != 'l' && key != 'm')
 		return ARGP_ERR_UNKNOWN;
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (errno || *end || arg[0] == '-' || !arg[0] || v > LLONG_MAX)
-		argp_error(state, "invalid byte count '%s'", arg);
+	v = lesson_arg_long(state, arg, "byte count", 0, LONG_MAX);
 	if (key == 'l')
 		tiny_limit = v;
 	else

@@ -109,11 +109,9 @@ start_holding() {
 	assert_failure
 	assert_line "resource_limits: cannot set RLIMIT_MEMLOCK to 4096: Operation not permitted (hard limit 2000)"
 	run "$BIN" -l abc
-	assert_failure
-	assert_line --index 0 "resource_limits: invalid byte count 'abc'"
+	assert_bad_input "resource_limits: invalid byte count 'abc': want a whole number from 0 to 9223372036854775807"
 	run "$BIN" -m -1
-	assert_failure
-	assert_line --index 0 "resource_limits: invalid byte count '-1'"
+	assert_bad_input "resource_limits: invalid byte count '-1': out of range 0..9223372036854775807"
 	run_as_nobody "$BIN"
 	assert_failure
 	assert_output --partial "must run as root"

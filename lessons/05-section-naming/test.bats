@@ -114,8 +114,7 @@ our_map() {
 
 @test "bad -p: clear error, non-zero exit" {
 	run "$BIN" -p notapid
-	assert_failure
-	assert_output "section_naming: invalid PID 'notapid'"
+	assert_bad_input "section_naming: invalid PID 'notapid': want a whole number from 1 to 2147483647"
 	run_as_nobody "$BIN"
 	assert_failure
 	assert_output --partial "must run as root"

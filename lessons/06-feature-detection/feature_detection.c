@@ -36,12 +36,11 @@ static const struct argp_option opts[] = {
 	{},
 };
 
-static int add(int *list, int *nr, int value)
+static void add(struct argp_state *state, const char *arg, int *list, int *nr, int value)
 {
 	if (*nr >= MAX_ARGS)
-		return lesson_error("too many types (at most %d of each)", MAX_ARGS);
+		argp_error(state, "invalid type '%s': at most %d of each kind", arg, MAX_ARGS);
 	list[(*nr)++] = value;
-	return 0;
 }
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
@@ -53,19 +52,22 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'H':
 		t = feature_prog_type_by_name(arg);
 		if (t <= 0)
-			exit(lesson_error(
-				"unknown program type '%s' (libbpf names, e.g. xdp, kprobe)", arg));
-		if (key == 't' ? add(prog_types, &nr_prog_types, t)
-			       : add(helper_types, &nr_helper_types, t))
-			exit(1);
+			argp_error(
+				state,
+				"invalid program type '%s': not a libbpf name (e.g. xdp, kprobe)",
+				arg);
+		if (key == 't')
+			add(state, arg, prog_types, &nr_prog_types, t);
+		else
+			add(state, arg, helper_types, &nr_helper_types, t);
 		return 0;
 	case 'm':
 		t = feature_map_type_by_name(arg);
 		if (t <= 0)
-			exit(lesson_error(
-				"unknown map type '%s' (libbpf names, e.g. hash, ringbuf)", arg));
-		if (add(map_types, &nr_map_types, t))
-			exit(1);
+			argp_error(state,
+				   "invalid map type '%s': not a libbpf name (e.g. hash, ringbuf)",
+				   arg);
+		add(state, arg, map_types, &nr_map_types, t);
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

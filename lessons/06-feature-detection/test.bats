@@ -124,13 +124,13 @@ ours() {
 
 @test "bad type names: one clear line, non-zero exit" {
 	run "$BIN" -t nosuch
-	assert_failure
-	assert_output "feature_detection: unknown program type 'nosuch' (libbpf names, e.g. xdp, kprobe)"
+	assert_bad_input "feature_detection: invalid program type 'nosuch': not a libbpf name (e.g. xdp, kprobe)"
 	run "$BIN" -m nosuch
-	assert_failure
-	assert_output "feature_detection: unknown map type 'nosuch' (libbpf names, e.g. hash, ringbuf)"
+	assert_bad_input "feature_detection: invalid map type 'nosuch': not a libbpf name (e.g. hash, ringbuf)"
 	run "$BIN" -H nosuch
-	assert_failure
+	assert_bad_input "feature_detection: invalid program type 'nosuch': not a libbpf name (e.g. xdp, kprobe)"
+	run "$BIN" $(printf -- '-m hash %.0s' {1..17})
+	assert_bad_input "feature_detection: invalid type 'hash': at most 16 of each kind"
 	run "$BIN" -d soon
-	assert_failure
+	assert_bad_input "feature_detection: invalid duration 'soon': want a whole number from 1 to 2147483647"
 }

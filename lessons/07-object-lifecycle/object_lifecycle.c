@@ -17,6 +17,7 @@
 #include "object_lifecycle.skel.h"
 
 static const char *ifname = "lo";
+static int ifindex; /* from -i; 0: look ifname up in main() */
 static const char *pin_dir = "/sys/fs/bpf/object_lifecycle";
 static bool unpin;
 
@@ -36,6 +37,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'i':
 		ifname = arg;
+		ifindex = lesson_arg_ifindex(state, arg);
 		return 0;
 	case 'P':
 		pin_dir = arg;
@@ -127,7 +129,7 @@ int main(int argc, char **argv)
 	bool map_was_pinned;
 	__u32 key = 0;
 	__u64 count = 0;
-	int ifindex, err;
+	int err;
 
 	lesson_init(argv[0]);
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
@@ -137,7 +139,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (unpin)
 		return lesson_unpin(pin_dir, pins, sizeof(pins) / sizeof(pins[0]));
-	ifindex = lesson_ifindex(ifname);
+	if (!ifindex)
+		ifindex = lesson_ifindex(ifname);
 	if (ifindex < 0 || lesson_pin_dir_prepare(pin_dir))
 		return 1;
 	lesson_pin_path(map_pin, sizeof(map_pin), pin_dir, "pkt_count");

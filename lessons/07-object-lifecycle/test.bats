@@ -107,8 +107,7 @@ Removed $PIN/pkt_count"
 
 @test "bad input: unknown interface, pin dir off bpffs, link pinned on another interface" {
 	run "$BIN" -i nosuch0 -P "$PIN"
-	assert_failure
-	assert_output "object_lifecycle: unknown interface 'nosuch0'"
+	assert_bad_input "object_lifecycle: invalid interface 'nosuch0': no such interface"
 	run "$BIN" -i lo -P "$BATS_TEST_TMPDIR/pins"
 	assert_failure
 	assert_output "object_lifecycle: $BATS_TEST_TMPDIR/pins is not on a bpffs mount: pins only live in bpffs"

@@ -24,6 +24,7 @@ struct tail_stat {
 };
 
 static const char *ifname = "lo";
+static int ifindex; /* from -i; 0: look ifname up in main() */
 static const char *pin_dir = "/sys/fs/bpf/tail_calls";
 static bool pin_table, unpin;
 
@@ -43,6 +44,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'i':
 		ifname = arg;
+		ifindex = lesson_arg_ifindex(state, arg);
 		return 0;
 	case 'P':
 		pin_dir = arg;
@@ -146,7 +148,7 @@ int main(int argc, char **argv)
 	char link_pin[PATH_MAX], table_pin[PATH_MAX], stats_pin[PATH_MAX];
 	struct tail_calls_bpf *skel;
 	struct bpf_link *link = NULL;
-	int ifindex, err;
+	int err;
 
 	lesson_init(argv[0]);
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
@@ -156,7 +158,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (unpin)
 		return lesson_unpin(pin_dir, pins, sizeof(pins) / sizeof(pins[0]));
-	ifindex = lesson_ifindex(ifname);
+	if (!ifindex)
+		ifindex = lesson_ifindex(ifname);
 	if (ifindex < 0 || make_pin_dir())
 		return 1;
 	lesson_pin_path(link_pin, sizeof(link_pin), pin_dir, "link");

@@ -127,8 +127,7 @@ Removed $PIN/jmp_table"
 
 @test "bad input: unknown interface, dispatcher already pinned, not root" {
 	run "$BIN" -i nosuch0 -P "$PIN"
-	assert_failure
-	assert_output "tail_calls: unknown interface 'nosuch0'"
+	assert_bad_input "tail_calls: invalid interface 'nosuch0': no such interface"
 	start_dispatcher
 	stop_bg "$BG_PID" INT
 	run nsenter --net="/run/netns/$NS" "$BIN" -i veth0 -P "$PIN"

@@ -15,7 +15,7 @@
 #include "kprobe_unlink.skel.h"
 
 enum mode { MODE_AUTO, MODE_KPROBE, MODE_TRACEPOINT };
-static const char *const mode_names[] = { "auto", "kprobe", "tracepoint" };
+static const char *const mode_names[] = { "auto", "kprobe", "tracepoint", NULL };
 
 static struct {
 	enum mode mode;
@@ -30,20 +30,13 @@ static const struct argp_option opts[] = {
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	size_t i;
-
 	switch (key) {
 	case 'p':
 		opt.pid = lesson_arg_pid(state, arg);
 		return 0;
 	case 'm':
-		for (i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++) {
-			if (strcmp(arg, mode_names[i]) == 0) {
-				opt.mode = i;
-				return 0;
-			}
-		}
-		exit(lesson_error("invalid mode '%s': want auto, kprobe or tracepoint", arg));
+		opt.mode = lesson_arg_choice(state, arg, "mode", mode_names);
+		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

@@ -124,11 +124,9 @@ EXIT unlink 0"
 
 @test "bad input: clear one-line errors, non-zero exit" {
 	run "$BIN" -m sometimes
-	assert_failure
-	assert_output "kprobe_unlink: invalid mode 'sometimes': want auto, kprobe or tracepoint"
+	assert_bad_input "kprobe_unlink: invalid mode 'sometimes': want one of auto, kprobe, tracepoint"
 	run "$BIN" -p notapid
-	assert_failure
-	assert_output "kprobe_unlink: invalid PID 'notapid'"
+	assert_bad_input "kprobe_unlink: invalid PID 'notapid': want a whole number from 1 to 2147483647"
 	run_as_nobody "$BIN"
 	assert_failure
 	assert_output --partial "must run as root"

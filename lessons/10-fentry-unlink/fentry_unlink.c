@@ -26,7 +26,8 @@ static const struct {
 	[HOOK_KPROBE] = { "kprobe", { "kprobe", "kretprobe" }, "kprobe + kretprobe" },
 	[HOOK_TRACEPOINT] = { "tracepoint", { "tracepoint", "tracepoint" }, "syscall tracepoints" },
 };
-#define NR_HOOKS (int)(sizeof(hooks) / sizeof(hooks[0]))
+/* The -m words, in enum hook order. */
+static const char *const mode_names[] = { "auto", "fentry", "kprobe", "tracepoint", NULL };
 
 static struct {
 	enum hook hook;
@@ -41,21 +42,13 @@ static const struct argp_option opts[] = {
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	int i;
-
 	switch (key) {
 	case 'p':
 		opt.pid = lesson_arg_pid(state, arg);
 		return 0;
 	case 'm':
-		for (i = 0; i < NR_HOOKS; i++) {
-			if (strcmp(arg, hooks[i].mode) == 0) {
-				opt.hook = i;
-				return 0;
-			}
-		}
-		exit(lesson_error("invalid mode '%s': want auto, fentry, kprobe or tracepoint",
-				  arg));
+		opt.hook = lesson_arg_choice(state, arg, "mode", mode_names);
+		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

@@ -145,11 +145,9 @@ EXIT unlink 0"
 
 @test "bad input: clear one-line errors, non-zero exit" {
 	run "$BIN" -m kretprobe
-	assert_failure
-	assert_output "fentry_unlink: invalid mode 'kretprobe': want auto, fentry, kprobe or tracepoint"
+	assert_bad_input "fentry_unlink: invalid mode 'kretprobe': want one of auto, fentry, kprobe, tracepoint"
 	run "$BIN" -p -5
-	assert_failure
-	assert_output "fentry_unlink: invalid PID '-5'"
+	assert_bad_input "fentry_unlink: invalid PID '-5': out of range 1..2147483647"
 	run_as_nobody "$BIN"
 	assert_failure
 	assert_output --partial "must run as root"

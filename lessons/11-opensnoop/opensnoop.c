@@ -29,19 +29,13 @@ static const struct argp_option opts[] = {
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	unsigned long v;
-	char *end;
-
 	switch (key) {
 	case 'p':
 		opt.pid = lesson_arg_pid(state, arg);
 		return 0;
 	case 'u':
-		errno = 0;
-		v = strtoul(arg, &end, 10);
-		if (errno || *end || !*arg || *arg == '-' || v >= INVALID_UID)
-			exit(lesson_error("invalid UID '%s'", arg));
-		opt.uid = (__u32)v;
+		/* INVALID_UID (-1 as a u32) means "no filter", so it is no UID. */
+		opt.uid = (__u32)lesson_arg_long(state, arg, "UID", 0, (long)INVALID_UID - 1);
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

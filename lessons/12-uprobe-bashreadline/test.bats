@@ -119,8 +119,7 @@ exit"
 	assert_output --partial "uprobe_bashreadline: no function readline() in /bin/true"
 	assert_equal "${#lines[@]}" 1
 	run "$BIN" -p notapid
-	assert_failure
-	assert_output "uprobe_bashreadline: invalid PID 'notapid'"
+	assert_bad_input "uprobe_bashreadline: invalid PID 'notapid': want a whole number from 1 to 2147483647"
 }
 
 @test "SIGINT detaches: the program is gone and bash keeps working" {

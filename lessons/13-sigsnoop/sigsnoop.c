@@ -27,20 +27,12 @@ static const struct argp_option opts[] = {
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	char *end;
-	long v;
-
 	switch (key) {
 	case 'p':
 		env.pid = lesson_arg_pid(state, arg);
 		break;
 	case 's':
-		errno = 0;
-		v = strtol(arg, &end, 10);
-		if (errno || *end || v < 1 || v >= NSIG)
-			exit(lesson_error("invalid signal '%s': want a number 1-%d", arg,
-					  NSIG - 1));
-		env.sig = (int)v;
+		env.sig = (int)lesson_arg_long(state, arg, "signal", 1, NSIG - 1);
 		break;
 	case 'x':
 		env.failed_only = true;

@@ -87,8 +87,7 @@ snoop() {
 
 @test "bad input: one clear line, non-zero exit" {
 	run "$BIN" -P notapid
-	assert_failure
-	assert_output "execsnoop: invalid PID 'notapid'"
+	assert_bad_input "execsnoop: invalid PID 'notapid': want a whole number from 1 to 2147483647"
 	run_as_nobody "$BIN"
 	assert_failure
 	assert_output --partial "must run as root"

@@ -98,15 +98,13 @@ snoop_stop() { stop_bg_output "$OUTF"; }
 
 @test "bad input: one clear line, non-zero exit" {
 	run "$BIN" -p notapid
-	assert_failure
-	assert_output "exitsnoop: invalid PID 'notapid'"
+	assert_bad_input "exitsnoop: invalid PID 'notapid': want a whole number from 1 to 2147483647"
 	local gone
 	sh -c 'exit 0' &
 	gone=$!
 	wait "$gone"
 	run "$BIN" -p "$gone"
-	assert_failure
-	assert_output "exitsnoop: no process with PID $gone"
+	assert_bad_input "exitsnoop: invalid PID '$gone': no such process"
 	run_as_nobody "$BIN"
 	assert_failure
 	assert_output --partial "must run as root"

@@ -31,18 +31,6 @@ static const struct argp_option opts[] = {
 	{},
 };
 
-static long parse_positive(const char *what, const char *arg)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || *end || v <= 0 || v > INT_MAX)
-		exit(lesson_error("invalid %s '%s': want a whole number > 0", what, arg));
-	return v;
-}
-
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
@@ -57,11 +45,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_ARG:
 		if (state->arg_num == 0)
-			env.interval = parse_positive("interval", arg);
+			env.interval = lesson_arg_long(state, arg, "interval", 1, INT_MAX);
 		else if (state->arg_num == 1)
-			env.count = parse_positive("count", arg);
+			env.count = lesson_arg_long(state, arg, "count", 1, INT_MAX);
 		else
-			exit(lesson_error("unexpected argument '%s'", arg));
+			argp_error(state, "invalid argument '%s': at most INTERVAL and COUNT", arg);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -81,16 +69,27 @@ static const struct argp argp = {
 	.children = lesson_argp_children,
 };
 
-/* Sleep until INTERVAL seconds have passed or we are told to stop. */
+static long long monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * Sleep until INTERVAL seconds have passed or we are told to stop.  Compare
+ * nanoseconds: whole seconds would end a 1 s interval started at x.9 s after
+ * 0.1 s.
+ */
 static void wait_interval(long interval)
 {
-	struct timespec start, now, tick = { .tv_nsec = 100 * 1000 * 1000 };
+	struct timespec tick = { .tv_nsec = 100 * 1000 * 1000 };
+	long long end = monotonic_ns() + interval * 1000000000LL;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (!lesson_should_stop()) {
 		nanosleep(&tick, NULL);
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (interval && now.tv_sec - start.tv_sec >= interval)
+		if (interval && monotonic_ns() >= end)
 			break;
 	}
 }

@@ -189,17 +189,13 @@ idle_pid_empty() {
 
 @test "bad input: one clear line, non-zero exit" {
 	run "$BIN" soon
-	assert_failure
-	assert_output "runqlat: invalid interval 'soon': want a whole number > 0"
+	assert_bad_input "runqlat: invalid interval 'soon': want a whole number from 1 to 2147483647"
 	run "$BIN" 1 0
-	assert_failure
-	assert_output "runqlat: invalid count '0': want a whole number > 0"
+	assert_bad_input "runqlat: invalid count '0': out of range 1..2147483647"
 	run "$BIN" 1 2 3
-	assert_failure
-	assert_output "runqlat: unexpected argument '3'"
+	assert_bad_input "runqlat: invalid argument '3': at most INTERVAL and COUNT"
 	run "$BIN" -p notapid
-	assert_failure
-	assert_output "runqlat: invalid PID 'notapid'"
+	assert_bad_input "runqlat: invalid PID 'notapid': want a whole number from 1 to 2147483647"
 	run_as_nobody "$BIN"
 	assert_failure
 	assert_output --partial "must run as root"

@@ -29,16 +29,9 @@ static const struct argp_option opts[] = {
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	char *end;
-	long v;
-
 	if (key != 'i')
 		return ARGP_ERR_UNKNOWN;
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || *end || end == arg || v <= 0 || v > INT_MAX)
-		argp_error(state, "invalid interval '%s': want whole seconds > 0", arg);
-	interval = (int)v;
+	interval = (int)lesson_arg_long(state, arg, "interval", 1, INT_MAX);
 	return 0;
 }
 

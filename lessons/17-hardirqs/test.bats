@@ -104,11 +104,9 @@ $output"
 
 @test "bad -i: clear error, non-zero exit" {
 	run "$BIN" -i 0
-	assert_failure
-	assert_line --index 0 "hardirqs: invalid interval '0': want whole seconds > 0"
+	assert_bad_input "hardirqs: invalid interval '0': out of range 1..2147483647"
 	run "$BIN" -i often
-	assert_failure
-	assert_line --index 0 "hardirqs: invalid interval 'often': want whole seconds > 0"
+	assert_bad_input "hardirqs: invalid interval 'often': want a whole number from 1 to 2147483647"
 }
 
 @test "not root: clear error, nothing loaded" {

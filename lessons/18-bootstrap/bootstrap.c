@@ -25,14 +25,9 @@ static const struct argp_option opts[] = {
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	char *end;
-
 	if (key != 'm')
 		return ARGP_ERR_UNKNOWN;
-	errno = 0;
-	min_duration_ms = strtol(arg, &end, 10);
-	if (errno || *end || end == arg || min_duration_ms < 0 || min_duration_ms > INT_MAX)
-		argp_error(state, "invalid minimum duration '%s': want milliseconds >= 0", arg);
+	min_duration_ms = lesson_arg_long(state, arg, "minimum duration", 0, INT_MAX);
 	return 0;
 }
 

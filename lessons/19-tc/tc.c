@@ -19,6 +19,7 @@
 #include "tc.skel.h"
 
 static const char *ifname = "lo";
+static int ifindex; /* from -i; 0: look ifname up in main() */
 static int drop_proto = -1;
 
 static const struct {
@@ -63,6 +64,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'i':
 		ifname = arg;
+		ifindex = lesson_arg_ifindex(state, arg);
 		break;
 	case 'D':
 		drop_proto = parse_proto(arg);
@@ -142,7 +144,7 @@ int main(int argc, char **argv)
 	struct ring_buffer *rb = NULL;
 	bool created = false, attached = false;
 	struct tc_bpf *skel;
-	int err, ifindex;
+	int err;
 
 	lesson_init(argv[0]);
 	signal(SIGPIPE, on_sigpipe);
@@ -151,7 +153,8 @@ int main(int argc, char **argv)
 		return err;
 	if (lesson_check_root())
 		return 1;
-	ifindex = lesson_ifindex(ifname);
+	if (!ifindex)
+		ifindex = lesson_ifindex(ifname);
 	if (ifindex < 0)
 		return 1;
 
