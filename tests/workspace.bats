@@ -13,13 +13,32 @@ copy_workspace() {
 	cp -r "$ROOT/lessons/00-xdp-counter" "$ROOT/lessons/01-helloworld" "$WS/lessons/"
 }
 
-@test "README's test command is what .ci/run runs" {
-	run grep -E '^\s+make test$' "$ROOT/README.md"
-	assert_success
-	run grep -E '^\s+make -C lessons/00-xdp-counter run$' "$ROOT/README.md"
-	assert_success
+@test "README's Quick start commands are what .ci/run runs, on a pristine root" {
+	run sed -n '/^## Quick start/,/^## /p' "$ROOT/README.md"
+	assert_line --regexp '^ +make -C lessons/00-xdp-counter run$'
+	assert_line --regexp '^ +make test$'
 	run grep -vE '^(#|set |cd |$)' "$ROOT/.ci/run"
-	assert_output "make test"
+	assert_output "tools/freshroot -- 'make -C lessons/00-xdp-counter run ARGS=\"-d 2\" && make test'"
+}
+
+@test "tools/deps path: the commands of the named groups, their dependencies and the base system only" {
+	run "$ROOT/tools/deps" path "$BATS_TEST_TMPDIR/p" build
+	assert_success
+	assert_file_exists "$BATS_TEST_TMPDIR/p/clang"
+	assert_file_exists "$BATS_TEST_TMPDIR/p/bpftool"
+	assert_file_exists "$BATS_TEST_TMPDIR/p/sed"
+	# update-alternatives names count too (awk -> mawk).
+	assert_file_exists "$BATS_TEST_TMPDIR/p/awk"
+	# bats is in the test group only.
+	assert_file_not_exists "$BATS_TEST_TMPDIR/p/bats"
+	run "$ROOT/tools/deps" path "$BATS_TEST_TMPDIR/p" test
+	assert_file_exists "$BATS_TEST_TMPDIR/p/bats"
+	assert_file_exists "$BATS_TEST_TMPDIR/p/jq"
+}
+
+@test "the suite runs with only tools/deps' commands on PATH" {
+	# tests/run exported it to this very test.
+	assert_equal "$PATH" "$ROOT/build/deps-path"
 }
 
 @test "make -j2 from clean builds every lesson; touching one .bpf.c rebuilds only its lesson" {
@@ -172,4 +191,48 @@ ringbuf: supported"
 	for d in "$ROOT"/lessons/[0-9][0-9]-*/lesson.conf; do
 		assert_output --partial "[$(basename "$(dirname "$d")")]"
 	done
+}
+
+# fake_lesson_run STUB-BODY: a throwaway lesson needing feature "fakefeat",
+# its test.bats run by bats with FEATPROBE pointing at a stub script doing
+# STUB-BODY (or at a missing file when STUB-BODY is "missing").
+fake_lesson_run() {
+	local dir=$BATS_TEST_TMPDIR/lessons/99-fake stub=$BATS_TEST_TMPDIR/featprobe
+	mkdir -p "$dir"
+	echo "features=fakefeat" >"$dir/lesson.conf"
+	# printf: bats would rewrite an @test line in a heredoc of this file.
+	printf '%s\n' "load $ROOT/tests/lib" 'setup() { lesson_setup; }' \
+		'teardown() { lesson_teardown; }' '@test "needs fakefeat" {' true '}' >"$dir/test.bats"
+	rm -f "$stub"
+	if [ "$1" != missing ]; then
+		printf '#!/bin/bash\n%s\n' "$1" >"$stub"
+		chmod +x "$stub"
+	fi
+	# A clean environment: the outer bats exports its own settings (--filter).
+	run env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin FEATPROBE="$stub" bats --tap "$dir/test.bats"
+}
+
+@test "require_feature: only featprobe's 'unsupported' (exit 1) skips; anything else fails" {
+	fake_lesson_run 'echo "$1: supported"'
+	assert_success
+	assert_line "ok 1 needs fakefeat"
+	fake_lesson_run 'echo "$1: unsupported (no such thing here)"; exit 1'
+	assert_success
+	assert_line "ok 1 needs fakefeat # skip kernel lacks fakefeat: unsupported (no such thing here)"
+	fake_lesson_run 'echo "$1: inconclusive (probe failed: EPERM)"; exit 2'
+	assert_failure
+	assert_line "not ok 1 needs fakefeat"
+	assert_output --partial "feature probe fakefeat failed (featprobe exit 2, expected 0 or 1): fakefeat: inconclusive (probe failed: EPERM)"
+	# A crash, even one that printed "unsupported" first.
+	fake_lesson_run 'echo "$1: unsupported (x)"; kill -SEGV $$'
+	assert_failure
+	assert_output --partial "feature probe fakefeat failed (featprobe exit 139"
+	fake_lesson_run missing
+	assert_failure
+	assert_output --partial "feature probe fakefeat failed (featprobe exit 127"
+	# The real featprobe on a name it does not know: inconclusive, a failure.
+	sed -i 's/features=fakefeat/features=no_such_feature/' "$BATS_TEST_TMPDIR/lessons/99-fake/lesson.conf"
+	run env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin bats --tap "$BATS_TEST_TMPDIR/lessons/99-fake/test.bats"
+	assert_failure
+	assert_output --partial "feature probe no_such_feature failed (featprobe exit 2, expected 0 or 1): no_such_feature: inconclusive (unknown feature 'no_such_feature')"
 }

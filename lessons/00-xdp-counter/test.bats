@@ -25,13 +25,30 @@ start_counter() {
 	rx1=$(rx_packets veth0)
 	# One more tick so the loader has printed a count that includes them.
 	wait_for_count "$BATS_TEST_TMPDIR/out" '^Received' \
-		"$(count_lines "$BATS_TEST_TMPDIR/out" '^Received')"
+		$(($(count_lines "$BATS_TEST_TMPDIR/out" '^Received') + 1))
 	stop_bg "$BG_PID" INT
 	assert_equal "$STATUS" 0
 	printed=$(grep '^Received' "$BATS_TEST_TMPDIR/out" | tail -1 | awk '{print $2}')
 	assert_equal "$printed" "$((rx1 - rx0))"
 	# Static neighbours, no IPv6: the 7 echo requests are all that arrived.
 	assert_equal "$printed" 7
+}
+
+@test "make run IFACE=veth0 ARGS=\"-d 4\": IFACE survives the learner's ARGS" {
+	local rx0 rx1 out=$BATS_TEST_TMPDIR/out
+	rx0=$(rx_packets veth0)
+	# veth0 exists only in the test netns: with -i lost, it would count on lo.
+	start_bg "$out" "${IN_NS[@]}" make -s -C "$LESSON_DIR" run IFACE=veth0 ARGS="-d 4"
+	wait_for_line "$out" '^Attached XDP program count_packets to veth0 '
+	run "$ROOT/tools/testenv" ping "$NS" 3
+	assert_success
+	rx1=$(rx_packets veth0)
+	STATUS=0
+	wait "$BG_PID" || STATUS=$?
+	assert_equal "$STATUS" 0
+	# -d 4 ended it after the pings; its last count is veth0's RX delta.
+	assert_equal "$(grep '^Received' "$out" | tail -1 | awk '{print $2}')" "$((rx1 - rx0))"
+	assert_equal "$((rx1 - rx0))" 3
 }
 
 @test "the program is attached to the interface while it runs" {

@@ -22,7 +22,7 @@ trace() {
 	wait_for_line "$out" '^Tracing write\(\)'
 	release writer
 	wait "$WRITER_PID"
-	wait_for_count "$out" "from PID $WRITER_PID\.$" $((K - 1))
+	wait_for_count "$out" "from PID $WRITER_PID\.$" "$K"
 	stop_bg_output "$out"
 }
 

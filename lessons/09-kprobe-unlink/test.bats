@@ -40,7 +40,7 @@ run_workload() {
 	wait "$rm_pid" || true		# rm fails: one file was missing
 	wait "$unlink_pid"
 	wait_for_line "$T/out" "^EXIT +$unlink_pid +unlink +ret="
-	wait_for_count "$T/out" "^EXIT +$rm_pid +rm +ret=" 1
+	wait_for_count "$T/out" "^EXIT +$rm_pid +rm +ret=" 2
 	stop
 	# Oracle: the files we named, and what the syscalls must have returned.
 	assert_file_not_exists "$T/a"

@@ -46,7 +46,7 @@ run_workload() {
 	wait "$rm_pid" || true
 	wait "$unlink_pid"
 	wait_for_line "$T/out" "^EXIT +$unlink_pid +unlink +ret="
-	wait_for_count "$T/out" "^EXIT +$rm_pid +rm +ret=" 1
+	wait_for_count "$T/out" "^EXIT +$rm_pid +rm +ret=" 2
 	stop
 	assert_file_not_exists "$T/a"
 	assert_file_not_exists "$T/c"

@@ -35,7 +35,7 @@ snoop() {
 	wait_for_line "$out" '^PID +COMM +SIG +TPID +RESULT$'
 	release sender
 	wait "$SENDER"
-	wait_for_count "$out" "^$SENDER " $((WANT - 1))
+	wait_for_count "$out" "^$SENDER " "$WANT"
 	stop_bg_output "$out"
 }
 

@@ -23,7 +23,7 @@ snoop() {
 	wait_for_line "$out" '^PCOMM +PID +PPID +UID +RET +ARGS$'
 	release launcher
 	wait "$LAUNCHER"
-	wait_for_count "$out" "^[^ ]+ +[0-9]+ +$LAUNCHER " $((WANT - 1))
+	wait_for_count "$out" "^[^ ]+ +[0-9]+ +$LAUNCHER " "$WANT"
 	stop_bg_output "$out"
 }
 

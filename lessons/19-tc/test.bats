@@ -46,7 +46,7 @@ has_clsact() { tc -n "$NS" qdisc show dev veth0 | grep -q '^qdisc clsact'; }
 	assert_success
 	rx=$(($(rx_packets veth0) - rx0))
 	bytes=$(($(rx_bytes veth0) - bytes0))
-	wait_for_count "$OUTF" '^icmp ' 4
+	wait_for_count "$OUTF" '^icmp ' 5
 	stop_tc
 	# Static neighbours, no IPv6: the echo requests are all that arrived.
 	assert_equal "$rx" 5
@@ -64,7 +64,7 @@ has_clsact() { tc -n "$NS" qdisc show dev veth0 | grep -q '^qdisc clsact'; }
 	ping_peer 3
 	assert_failure
 	assert_output --partial "3 packets transmitted, 0 received"
-	wait_for_count "$OUTF" '^icmp .* DROP$' 2
+	wait_for_count "$OUTF" '^icmp .* DROP$' 3
 	stop_tc
 	assert_line --regexp '^icmp +3 +[0-9]+ +3$'
 	refute_line --regexp ' pass$'
