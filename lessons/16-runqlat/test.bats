@@ -187,6 +187,24 @@ idle_pid_empty() {
 	assert [ "${TOTALS[0]}" -gt 0 ]
 }
 
+@test "INTERVAL 1: every interval lasts a second by the test's own clock" {
+	local stamps=$BATS_TEST_TMPDIR/stamps line
+	# Stamp each line as it arrives (stdout is line-buffered): bash's clock,
+	# not the loader's.  A histogram starts with an empty line.
+	"$BIN" 1 3 | while IFS= read -r line; do
+		echo "$EPOCHREALTIME $line"
+	done >"$stamps"
+	assert_equal "${PIPESTATUS[0]}" 0
+	run awk '/ Tracing run queue latency/ { t = $1; next }
+		NF == 1 { printf "%.3f\n", $1 - t; t = $1 }' "$stamps"
+	assert_equal "${#lines[@]}" 3
+	# A lower bound only: 1 s requested; whole-second clocks gave 0.1 s.
+	for line in "${lines[@]}"; do
+		awk -v d="$line" 'BEGIN { exit !(d >= 0.9) }' ||
+			fail "an interval lasted ${line}s, want 1s; gaps: ${lines[*]}"
+	done
+}
+
 @test "bad input: one clear line, non-zero exit" {
 	run "$BIN" soon
 	assert_bad_input "runqlat: invalid interval 'soon': want a whole number from 1 to 2147483647"
