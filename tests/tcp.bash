@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+# shellcheck shell=bash disable=SC2034,SC2154 # globals shared with the .bats files
+# TCP test helpers around tests/tcp.py, for lessons whose oracle is a TCP
+# connection the test makes itself.  Load after tests/lib, call netns_setup
+# first: the server lives in the test netns ($NS, 10.11.0.1), clients in the
+# peer ($NS-peer, 10.11.0.2).
+#
+#	load ../../tests/lib
+#	load ../../tests/tcp
+
+TCP_PY=$ROOT/tests/tcp.py
+TCP_SERVER=10.11.0.1
+TCP_CLIENT=10.11.0.2
+
+# tcp_serve FILE PORT [ARGS...]: tcp.py serve on 10.11.0.1:PORT in the test
+# netns, in the background (output in FILE), listening when this returns.
+# Sets SERVE_PID (BG_PID is left as it was: it may be the loader's).
+tcp_serve() {
+	local file=$1 port=$2 bg=${BG_PID:-}
+	shift 2
+	start_bg "$file" "${IN_NS[@]}" python3 "$TCP_PY" serve "$TCP_SERVER" "$port" "$@"
+	SERVE_PID=$BG_PID
+	BG_PID=$bg
+	wait_for_line "$file" "^listening "
+}
+
+# tcp_connect PORT [ARGS...]: `run` tcp.py connect from the peer netns to
+# 10.11.0.1:PORT (ARGS: --sport N --send N --hold-ms MS).
+tcp_connect() {
+	run "${IN_PEER[@]}" python3 "$TCP_PY" connect "$TCP_SERVER" "$@"
+}
+
+# tcp_client_pid: the pid=N of the last tcp_connect's output.
+tcp_client_pid() {
+	sed -n 's/.* pid=\([0-9]*\)$/\1/p' <<<"$output" | head -1
+}
+
+# gated_connect NAME PORT [ARGS...]: a client held at a gate (tests/lib
+# gated) so its PID is known before it connects: GATED_PID; `release NAME`.
+# Its output goes to $BATS_TEST_TMPDIR/NAME.out.
+gated_connect() {
+	local name=$1
+	shift
+	# shellcheck disable=SC2016 # the gated shell expands these
+	gated "$name" 'o=$1; shift; exec "$@" >"$o" 2>&1' "$BATS_TEST_TMPDIR/$name.out" \
+		ip netns exec "$NS-peer" python3 "$TCP_PY" connect "$TCP_SERVER" "$@"
+}
+
+# netem_delay MS: every packet leaving veth0 in the test netns waits MS ms
+# (require_qdisc netem first).  Deleted with the netns by lesson_teardown.
+netem_delay() {
+	tc -n "$NS" qdisc add dev veth0 root netem delay "${1}ms"
+}
