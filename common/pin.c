@@ -56,10 +56,44 @@ int lesson_unpin(const char *dir, const char *const *names, size_t n)
 	return 0;
 }
 
+/*
+ * Each kind of object has its own info struct, and `id` sits at a different
+ * offset in each (bpf_btf_info starts with a pointer), so ask the right one.
+ * The fd's kind is its anon inode's name: "anon_inode:bpf-prog" etc.
+ */
 __u32 lesson_obj_id(int fd)
 {
-	struct bpf_prog_info info = {}; /* id comes first in every *_info */
-	__u32 len = sizeof(info);
+	char path[64], kind[64];
+	union {
+		struct bpf_prog_info prog;
+		struct bpf_map_info map;
+		struct bpf_link_info link;
+		struct bpf_btf_info btf;
+	} info;
+	__u32 len;
+	ssize_t n;
 
-	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, kind, sizeof(kind) - 1);
+	if (n < 0)
+		return 0;
+	kind[n] = '\0';
+	memset(&info, 0, sizeof(info));
+	if (!strcmp(kind, "anon_inode:bpf-prog")) {
+		len = sizeof(info.prog);
+		return bpf_obj_get_info_by_fd(fd, &info.prog, &len) ? 0 : info.prog.id;
+	}
+	if (!strcmp(kind, "anon_inode:bpf-map")) {
+		len = sizeof(info.map);
+		return bpf_obj_get_info_by_fd(fd, &info.map, &len) ? 0 : info.map.id;
+	}
+	if (!strcmp(kind, "anon_inode:bpf_link")) {
+		len = sizeof(info.link);
+		return bpf_obj_get_info_by_fd(fd, &info.link, &len) ? 0 : info.link.id;
+	}
+	if (!strcmp(kind, "anon_inode:btf")) {
+		len = sizeof(info.btf);
+		return bpf_obj_get_info_by_fd(fd, &info.btf, &len) ? 0 : info.btf.id;
+	}
+	return 0;
 }

@@ -30,7 +30,7 @@ int lesson_pin_dir_prepare(const char *dir);
  */
 int lesson_unpin(const char *dir, const char *const *names, size_t n);
 
-/* The kernel's id of a program, map or link fd (as bpftool shows it); 0 on error. */
+/* The kernel's id of a program, map, link or BTF fd (as bpftool shows it); 0 on error. */
 __u32 lesson_obj_id(int fd);
 
 #endif
