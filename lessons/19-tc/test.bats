@@ -4,7 +4,7 @@
 # with `tc qdisc show`.
 load ../../tests/lib
 
-BIN=$OUT/tc
+BIN=$OUT/tc_counter
 
 setup() {
 	lesson_setup
@@ -121,11 +121,11 @@ has_clsact() { tc -n "$NS" qdisc show dev veth0 | grep -q '^qdisc clsact'; }
 
 @test "unknown interface, bad --drop: non-zero exit, one clear line" {
 	run "$BIN" -i nosuch0
-	assert_bad_input "tc: invalid interface 'nosuch0': no such interface"
+	assert_bad_input "tc_counter: invalid interface 'nosuch0': no such interface"
 	run "$BIN" -i lo --drop smtp
-	assert_bad_input "tc: invalid protocol 'smtp': want icmp, tcp, udp or 0-255"
+	assert_bad_input "tc_counter: invalid protocol 'smtp': want icmp, tcp, udp or 0-255"
 	run "$BIN" -i lo --drop 256
-	assert_bad_input "tc: invalid protocol '256': want icmp, tcp, udp or 0-255"
+	assert_bad_input "tc_counter: invalid protocol '256': want icmp, tcp, udp or 0-255"
 }
 
 @test "not root: clear error, nothing loaded" {

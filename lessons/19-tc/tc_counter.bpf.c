@@ -8,7 +8,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
-#include "tc.h"
+#include "tc_counter.h"
 
 /* From <linux/pkt_cls.h> and <linux/if_ether.h>: macros, so not in vmlinux.h. */
 #define TC_ACT_OK   0

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /* Layouts both halves agree on. */
-#ifndef TC_H
-#define TC_H
+#ifndef TC_COUNTER_H
+#define TC_COUNTER_H
 
 /* counts[] slots: 0..255 are IPv4 protocol numbers, this one is the rest. */
 #define KEY_NON_IP 256

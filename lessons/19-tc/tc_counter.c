@@ -15,8 +15,8 @@
 #include <strings.h>
 #include <bpf/bpf.h>
 #include "helpers.h"
-#include "tc.h"
-#include "tc.skel.h"
+#include "tc_counter.h"
+#include "tc_counter.skel.h"
 
 static const char *ifname = "lo";
 static int ifindex; /* from -i; 0: look ifname up in main() */
@@ -83,8 +83,8 @@ static const struct argp argp = {
 	.parser = parse_arg,
 	.doc = "Watch (and optionally drop) packets at an interface's TC ingress hook.\v"
 	       "Examples:\n"
-	       "  tc -i veth0              print every packet arriving on veth0\n"
-	       "  tc -i veth0 --drop icmp  ... and drop ICMP (ping stops working)",
+	       "  tc_counter -i veth0              print every packet arriving on veth0\n"
+	       "  tc_counter -i veth0 --drop icmp  ... and drop ICMP (ping stops working)",
 	.children = lesson_argp_children,
 };
 
@@ -108,7 +108,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static void print_counts(struct tc_bpf *skel)
+static void print_counts(struct tc_counter_bpf *skel)
 {
 	struct counts c;
 	char pbuf[16];
@@ -143,7 +143,7 @@ int main(int argc, char **argv)
 	DECLARE_LIBBPF_OPTS(bpf_tc_opts, tc_opts, .handle = 1, .priority = 1);
 	struct ring_buffer *rb = NULL;
 	bool created = false, attached = false;
-	struct tc_bpf *skel;
+	struct tc_counter_bpf *skel;
 	int err;
 
 	lesson_init(argv[0]);
@@ -158,11 +158,11 @@ int main(int argc, char **argv)
 	if (ifindex < 0)
 		return 1;
 
-	skel = tc_bpf__open();
+	skel = tc_counter_bpf__open();
 	if (!skel)
 		return lesson_fail(-errno, "opening BPF object");
 	skel->rodata->drop_proto = drop_proto;
-	err = tc_bpf__load(skel);
+	err = tc_counter_bpf__load(skel);
 	if (err) {
 		err = lesson_fail(err, "loading BPF object");
 		goto cleanup;
@@ -223,6 +223,6 @@ cleanup:
 		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
 		bpf_tc_hook_destroy(&hook);
 	}
-	tc_bpf__destroy(skel);
+	tc_counter_bpf__destroy(skel);
 	return err;
 }
