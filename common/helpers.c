@@ -17,6 +17,7 @@
 #include <linux/capability.h>
 #include <linux/magic.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include "helpers.h"
 
 struct lesson_env lesson_env;
@@ -143,6 +144,15 @@ int lesson_error(const char *fmt, ...)
 	return 1;
 }
 
+/* Either place libbpf looks for tracefs has it mounted. */
+static bool tracefs_mounted(void)
+{
+	struct statfs st;
+
+	return (statfs("/sys/kernel/tracing", &st) == 0 && st.f_type == TRACEFS_MAGIC) ||
+	       (statfs("/sys/kernel/debug/tracing", &st) == 0 && st.f_type == TRACEFS_MAGIC);
+}
+
 int lesson_fail(int err, const char *fmt, ...)
 {
 	const char *begin, *end;
@@ -153,7 +163,17 @@ int lesson_fail(int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(-err));
+	/*
+	 * libbpf finds tracepoint (and kprobe/uprobe) ids in tracefs: without
+	 * it an attach fails with a bare ENOENT.  Say why on the same line.
+	 */
+	if (err == -ENOENT && !tracefs_mounted())
+		fprintf(stderr,
+			": %s (tracefs is not mounted: mount -t tracefs tracefs "
+			"/sys/kernel/tracing)\n",
+			strerror(-err));
+	else
+		fprintf(stderr, ": %s\n", strerror(-err));
 
 	/* libbpf wraps the verifier's words in these markers. */
 	libbpf_log[libbpf_log_len] = '\0';
@@ -209,10 +229,19 @@ int lesson_check_root(void)
 
 int lesson_check_btf(void)
 {
-	if (access("/sys/kernel/btf/vmlinux", R_OK) == 0)
-		return 0;
-	return lesson_error("kernel has no BTF (/sys/kernel/btf/vmlinux missing): "
-			    "needs CONFIG_DEBUG_INFO_BTF=y, or see lesson 02 for min_core_btf");
+	struct btf *btf;
+
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+		return lesson_error(
+			"kernel has no BTF (/sys/kernel/btf/vmlinux missing): "
+			"needs CONFIG_DEBUG_INFO_BTF=y, or see lesson 02 for min_core_btf");
+	/* There but unparsable: CO-RE would fail later with a bare ESRCH. */
+	btf = btf__load_vmlinux_btf();
+	if (!btf)
+		return lesson_error("kernel BTF /sys/kernel/btf/vmlinux unreadable: %s",
+				    strerror(errno));
+	btf__free(btf);
+	return 0;
 }
 
 int lesson_ifindex(const char *ifname)
