@@ -4,8 +4,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/perf_event.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "feature.h"
@@ -26,6 +29,7 @@ static enum feature_verdict probe_btf(char *why, size_t len);
 static enum feature_verdict probe_bpffs(char *why, size_t len);
 static enum feature_verdict probe_tracefs(char *why, size_t len);
 static enum feature_verdict probe_netns(char *why, size_t len);
+static enum feature_verdict probe_perf_event(char *why, size_t len);
 
 static const struct feature features[] = {
 	{ "btf", CUSTOM, .fn = probe_btf },
@@ -50,15 +54,16 @@ static const struct feature features[] = {
 	{ "fexit", ATTACH, .prog = "probe_fexit" },
 	{ "lsm", ATTACH, .prog = "probe_lsm" },
 	{ "uprobe", ATTACH, .prog = "probe_uprobe" },
+	{ "perf_event", CUSTOM, .fn = probe_perf_event },
 };
 
 #define NR_FEATURES (sizeof(features) / sizeof(features[0]))
 
 const char *const feature_names[NR_FEATURES + 1] = {
-	"btf",	      "bpffs",	       "tracefs", "netns",	  "xdp",     "tc",
-	"cgroup_skb", "socket_filter", "hash",	  "percpu_array", "ringbuf", "perf_event_array",
-	"prog_array", "tracepoint",    "raw_tp",  "tp_btf",	  "kprobe",  "kretprobe",
-	"fentry",     "fexit",	       "lsm",	  "uprobe",	  NULL,
+	"btf",	      "bpffs",	       "tracefs", "netns",	  "xdp",	"tc",
+	"cgroup_skb", "socket_filter", "hash",	  "percpu_array", "ringbuf",	"perf_event_array",
+	"prog_array", "tracepoint",    "raw_tp",  "tp_btf",	  "kprobe",	"kretprobe",
+	"fentry",     "fexit",	       "lsm",	  "uprobe",	  "perf_event", NULL,
 };
 
 const char *feature_verdict_str(enum feature_verdict v)
@@ -120,6 +125,45 @@ static enum feature_verdict probe_netns(char *why, size_t len)
 		return say(FEATURE_UNSUPPORTED, why, len, "unshare(CLONE_NEWNET): %s",
 			   strerror(WEXITSTATUS(status)));
 	return FEATURE_SUPPORTED;
+}
+
+/*
+ * What a sampling profiler does: a cpu-clock perf event on this CPU with a
+ * BPF_PROG_TYPE_PERF_EVENT program attached to it.
+ */
+static enum feature_verdict probe_perf_event(char *why, size_t len)
+{
+	struct perf_event_attr attr = {
+		.size = sizeof(attr),
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_CPU_CLOCK,
+		.sample_period = 1000000,
+	};
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	enum feature_verdict v = FEATURE_SUPPORTED;
+	int cpu = sched_getcpu(), pfd, bfd;
+
+	pfd = (int)syscall(SYS_perf_event_open, &attr, -1, cpu < 0 ? 0 : cpu, -1,
+			   PERF_FLAG_FD_CLOEXEC);
+	if (pfd < 0)
+		return say(errno == EACCES || errno == EPERM ? FEATURE_INCONCLUSIVE
+							     : FEATURE_UNSUPPORTED,
+			   why, len, "perf_event_open(cpu-clock): %s", strerror(errno));
+	bfd = bpf_prog_load(BPF_PROG_TYPE_PERF_EVENT, NULL, "GPL", insns, 2, NULL);
+	if (bfd < 0) {
+		v = say(errno == EPERM ? FEATURE_INCONCLUSIVE : FEATURE_UNSUPPORTED, why, len,
+			"kernel refused a perf_event program: %s", strerror(errno));
+	} else {
+		if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, bfd))
+			v = say(FEATURE_UNSUPPORTED, why, len,
+				"cannot attach a program to a perf event: %s", strerror(errno));
+		close(bfd);
+	}
+	close(pfd);
+	return v;
 }
 
 /* A function for the uprobe probe to attach to; noinline keeps its symbol. */
