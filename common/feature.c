@@ -29,6 +29,8 @@ static enum feature_verdict probe_btf(char *why, size_t len);
 static enum feature_verdict probe_bpffs(char *why, size_t len);
 static enum feature_verdict probe_tracefs(char *why, size_t len);
 static enum feature_verdict probe_netns(char *why, size_t len);
+static enum feature_verdict probe_tcx(char *why, size_t len);
+static enum feature_verdict probe_xdp_live_frames(char *why, size_t len);
 static enum feature_verdict probe_perf_event(char *why, size_t len);
 
 static const struct feature features[] = {
@@ -55,15 +57,20 @@ static const struct feature features[] = {
 	{ "lsm", ATTACH, .prog = "probe_lsm" },
 	{ "uprobe", ATTACH, .prog = "probe_uprobe" },
 	{ "perf_event", CUSTOM, .fn = probe_perf_event },
+	{ "tcx", CUSTOM, .fn = probe_tcx },
+	{ "xdp_live", CUSTOM, .fn = probe_xdp_live_frames },
 };
 
 #define NR_FEATURES (sizeof(features) / sizeof(features[0]))
 
 const char *const feature_names[NR_FEATURES + 1] = {
-	"btf",	      "bpffs",	       "tracefs", "netns",	  "xdp",	"tc",
-	"cgroup_skb", "socket_filter", "hash",	  "percpu_array", "ringbuf",	"perf_event_array",
-	"prog_array", "tracepoint",    "raw_tp",  "tp_btf",	  "kprobe",	"kretprobe",
-	"fentry",     "fexit",	       "lsm",	  "uprobe",	  "perf_event", NULL,
+	"btf",	      "bpffs",	      "tracefs",    "netns",
+	"xdp",	      "tc",	      "cgroup_skb", "socket_filter",
+	"hash",	      "percpu_array", "ringbuf",    "perf_event_array",
+	"prog_array", "tracepoint",   "raw_tp",	    "tp_btf",
+	"kprobe",     "kretprobe",    "fentry",	    "fexit",
+	"lsm",	      "uprobe",	      "perf_event", "tcx",
+	"xdp_live",   NULL,
 };
 
 const char *feature_verdict_str(enum feature_verdict v)
@@ -164,6 +171,61 @@ static enum feature_verdict probe_perf_event(char *why, size_t len)
 	}
 	close(pfd);
 	return v;
+}
+
+/*
+ * tcx links (6.6): ask for the tcx programs on lo's ingress.  A kernel with
+ * tcx answers (0 programs); one without refuses the attach type (EINVAL).
+ * Nothing is attached.  46 is BPF_TCX_INGRESS (older uapi headers lack it).
+ */
+static enum feature_verdict probe_tcx(char *why, size_t len)
+{
+	__u32 cnt = 0, flags = 0;
+	int err;
+
+	if (!lesson_has_bpf_caps(false))
+		return say(FEATURE_INCONCLUSIVE, why, len, "probe failed: EPERM: not root");
+	err = bpf_prog_query(1, (enum bpf_attach_type)46, 0, &flags, NULL, &cnt);
+	if (!err)
+		return FEATURE_SUPPORTED;
+	if (err == -EINVAL)
+		return say(FEATURE_UNSUPPORTED, why, len,
+			   "BPF_PROG_QUERY refuses BPF_TCX_INGRESS (tcx links: 6.6+)");
+	return say(FEATURE_INCONCLUSIVE, why, len, "probe failed: BPF_PROG_QUERY: %s",
+		   strerror(-err));
+}
+
+/*
+ * BPF_F_TEST_XDP_LIVE_FRAMES (5.18): run an XDP_DROP program once on one
+ * frame in live mode.  Older kernels refuse the flag with EINVAL.
+ */
+static enum feature_verdict probe_xdp_live_frames(char *why, size_t len)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_DROP },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_test_run_opts, topts, .repeat = 1, .flags = 1U << 1);
+	unsigned char frame[64] = { [12] = 0x08 };
+	int fd, err;
+
+	if (!lesson_has_bpf_caps(false))
+		return say(FEATURE_INCONCLUSIVE, why, len, "probe failed: EPERM: not root");
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, NULL, "GPL", insns, 2, NULL);
+	if (fd < 0)
+		return say(FEATURE_UNSUPPORTED, why, len, "kernel refused an XDP program: %s",
+			   strerror(-fd));
+	topts.data_in = frame;
+	topts.data_size_in = sizeof(frame);
+	err = bpf_prog_test_run_opts(fd, &topts);
+	close(fd);
+	if (!err)
+		return FEATURE_SUPPORTED;
+	if (err == -EINVAL)
+		return say(FEATURE_UNSUPPORTED, why, len,
+			   "BPF_PROG_RUN refuses BPF_F_TEST_XDP_LIVE_FRAMES (5.18+)");
+	return say(FEATURE_INCONCLUSIVE, why, len, "probe failed: BPF_PROG_RUN: %s",
+		   strerror(-err));
 }
 
 /* A function for the uprobe probe to attach to; noinline keeps its symbol. */
