@@ -38,6 +38,7 @@ copy_workspace() {
 
 @test "the suite runs with only tools/deps' commands on PATH" {
 	# tests/run exported it to this very test (bats adds its own libexec).
+	[ -n "${LESSON_TESTS_RUN:-}" ] || skip "run through tests/run (make test), not bats directly"
 	[ "${DEPS_PATH:-1}" != 0 ] || skip "DEPS_PATH=0 asked for the usual PATH"
 	run bash -c 'tr : "\n" <<<"$PATH" | grep -v /bats'
 	assert_output "$ROOT/build/deps-path"
