@@ -8,7 +8,12 @@
 #                     VMTEST=6.12: that kernel instead)
 #   make vmtest KERNEL=6.1|6.12   build, then run all bats tests inside that
 #                     Debian kernel under qemu (tools/vmtest)
-#   make check        lint: clang-format, shellcheck, lesson metadata
+#   make check        lint: clang-format, shellcheck, lesson metadata, -Werror,
+#                     clang-tidy, and the helper library's unit tests under
+#                     ASan+UBSan
+#   make unit         the helper library's unit tests (common/test/)
+#   make fuzz         libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each
+#   make SANITIZE=1 [unit|LESSON...]   ASan+UBSan build in build-san/
 #   make format       apply clang-format to every C file
 #   make compile_commands.json   for clangd / CLion / VS Code
 #   make vmlinux      regenerate vmlinux/$(ARCH)/vmlinux.h from this kernel
@@ -51,6 +56,14 @@ vmtest: all
 check: common
 	@tools/check
 
+.PHONY: unit fuzz
+unit: common
+	@$(MAKE) -C common/test unit
+
+FUZZ_SECONDS ?= 20
+fuzz: deps
+	@$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
+
 format:
 	@tools/check --fix
 
@@ -68,4 +81,4 @@ readme-table:
 	@tools/lesson-table --update README.md
 
 clean:
-	rm -rf build compile_commands.json
+	rm -rf build build-san compile_commands.json

@@ -394,30 +394,45 @@ int lesson_trace_pipe_open(void)
 	return fd;
 }
 
+void lesson_lines_feed(struct lesson_lines *l, const char *buf, size_t n,
+		       void (*emit)(const char *line, void *ctx), void *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (buf[i] != '\n') {
+			/* Past the buffer: the rest of the line is dropped. */
+			if (l->used < sizeof(l->line) - 1)
+				l->line[l->used++] = buf[i];
+			continue;
+		}
+		l->line[l->used] = '\0';
+		emit(l->line, ctx);
+		l->used = 0;
+	}
+}
+
+static void print_matching(const char *line, void *match)
+{
+	if (!match || strstr(line, match))
+		puts(line);
+}
+
 int lesson_stream_trace_pipe(int fd, const char *match)
 {
-	char buf[8192], line[4096];
-	size_t used = 0;
+	static struct lesson_lines lines;
+	char buf[8192];
 
+	lines.used = 0;
 	while (!lesson_should_stop()) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		ssize_t n;
-		size_t i;
 
 		if (poll(&pfd, 1, POLL_MS) <= 0)
 			continue;
 		n = read(fd, buf, sizeof(buf));
-		for (i = 0; n > 0 && i < (size_t)n; i++) {
-			if (buf[i] != '\n') {
-				if (used < sizeof(line) - 1)
-					line[used++] = buf[i];
-				continue;
-			}
-			line[used] = '\0';
-			if (!match || strstr(line, match))
-				puts(line);
-			used = 0;
-		}
+		if (n > 0)
+			lesson_lines_feed(&lines, buf, (size_t)n, print_matching, (void *)match);
 	}
 	close(fd);
 	return 0;
@@ -484,7 +499,8 @@ void lesson_print_log2_hist(const __u32 *vals, int nr_slots, const char *unit)
 	}
 	printf("%*s%-*s : count    distribution\n", 12, "", 14, unit);
 	for (i = 0; i <= last; i++) {
-		__u64 low = i ? 1ULL << i : 0, high = (1ULL << (i + 1)) - 1;
+		/* Slot 63's upper bound is 2^64 - 1: 1ULL << 64 is undefined. */
+		__u64 low = i ? 1ULL << i : 0, high = i >= 63 ? ~0ULL : (1ULL << (i + 1)) - 1;
 
 		if (i < first && i != last)
 			continue;

@@ -97,6 +97,19 @@ bool lesson_should_stop(void);
 int lesson_trace_pipe_open(void);
 int lesson_stream_trace_pipe(int fd, const char *match);
 
+/*
+ * The line splitter behind lesson_stream_trace_pipe: feed it bytes as they
+ * arrive; it calls emit() once per complete line (without the newline).  A
+ * line longer than the buffer is cut; a partial line waits for more bytes.
+ * Start with a zeroed struct.
+ */
+struct lesson_lines {
+	char line[4096];
+	size_t used;
+};
+void lesson_lines_feed(struct lesson_lines *l, const char *buf, size_t n,
+		       void (*emit)(const char *line, void *ctx), void *ctx);
+
 /* Poll a ring buffer / perf buffer until lesson_should_stop(). */
 int lesson_poll_ringbuf(struct ring_buffer *rb);
 int lesson_poll_perfbuf(struct perf_buffer *pb);

@@ -25,6 +25,14 @@ COMMON := $(ROOT)/common
 LESSON_DIR := $(abspath $(CURDIR))
 LESSON := $(notdir $(LESSON_DIR))
 BUILD_ROOT := $(ROOT)/build
+# SANITIZE=1: the helper library and loaders with ASan+UBSan, in build-san/
+# (build/ stays as it is).  No static linking: the sanitizer runtimes are
+# shared libraries.  WERROR=1 (what `make check` builds with): -Werror.
+ifeq ($(SANITIZE),1)
+BUILD_ROOT := $(ROOT)/build-san
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
+override STATIC :=
+endif
 OUT ?= $(BUILD_ROOT)/$(LESSON)
 
 CLANG ?= clang
@@ -51,7 +59,8 @@ CLANG_BPF_SYS_INCLUDES ?= $(shell $(CLANG) -v -E - </dev/null 2>&1 \
 BPF_CFLAGS ?= -g -O2 -Wall -Wno-unused-function
 BPF_TARGET ?= bpf
 CFLAGS ?= -g -O2 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
-CFLAGS += -D_GNU_SOURCE
+CFLAGS += -D_GNU_SOURCE $(SAN_FLAGS) $(if $(filter 1,$(WERROR)),-Werror)
+LDFLAGS += $(SAN_FLAGS)
 STATIC ?=
 LDLIBS_BPF := -lbpf -lelf -lz $(if $(STATIC),-lzstd)
 LDFLAGS += $(if $(STATIC),-static)

@@ -107,8 +107,8 @@ check_rows() {
 		copy=$(nobody_copy "$bin")
 		_NOBODY_DIRS+=("$(dirname "$copy")")
 		# What a learner types: the lesson's `make run` arguments, or
-		# nonroot_args= for a loader that needs more to get past parsing.
-		args=$(lesson_key "$lesson" nonroot_args)
+		# sample_args= for a loader that needs more to get past parsing.
+		args=$(lesson_key "$lesson" sample_args)
 		[ -n "$args" ] || args=$(lesson_run_args "$lesson")
 		read -ra argv <<<"$args"
 		run --separate-stderr timeout -s KILL 20 \
@@ -117,7 +117,7 @@ check_rows() {
 			problem "$lesson: $name as nobody: killed by signal $((status - 128))"
 		elif [ "$status" -eq 64 ]; then
 			# Parsing comes first: these arguments are not enough.
-			problem "$lesson: $name ${argv[*]} as nobody: exit 64 (${stderr_lines[0]:-}): give nonroot_args= in lesson.conf"
+			problem "$lesson: $name ${argv[*]} as nobody: exit 64 (${stderr_lines[0]:-}): give sample_args= in lesson.conf"
 		elif [ "$status" -ne 1 ]; then
 			problem "$lesson: $name as nobody: exit $status, want 1 (stderr: ${stderr_lines[0]:-})"
 		elif [ ${#stderr_lines[@]} -ne 1 ] || [[ $stderr != *"must run as root"* ]]; then
