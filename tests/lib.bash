@@ -277,3 +277,100 @@ run_as_nobody() {
 	run setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/$(basename "$1")" "${@:2}"
 }
 _NOBODY_DIRS=()
+
+# README "Run it" commands, run as written (each lesson's test.bats has a
+# test calling readme_run).  The section's commands are its indented code
+# lines; a trailing "\" joins the next line; in a block that shows a session
+# ("$ cmd" then its output) only the "$ " lines are commands.  A trailing
+# comment may start with tags in parentheses, comma-separated:
+#   (second terminal)  typed while the previous command still runs
+#   (exits N)          its documented exit status is N, not 0
+#   (not run)          the test cannot run it (interactive), say why after
+# and a "quoted text" anywhere in the comment is output it must print.
+readme_commands() {
+	awk '
+	function flush(   i) {
+		for (i = 1; i <= n; i++)
+			if (!session || blk[i] ~ /^\$ /) print (session ? substr(blk[i], 3) : blk[i])
+		n = 0; session = 0
+	}
+	/^## / { flush(); run = ($0 ~ /^## Run it/); next }
+	!run { next }
+	/^    / {
+		line = substr($0, 5)
+		if (cont != "") { sub(/^ +/, "", line); line = cont " " line; cont = "" }
+		if (line ~ /\\$/) { cont = substr(line, 1, length(line) - 1); sub(/ +$/, "", cont); next }
+		blk[++n] = line
+		if (line ~ /^\$ /) session = 1
+		next
+	}
+	{ flush() }
+	END { flush() }' "$1"
+}
+
+# readme_run [SECONDS]: run every command of this lesson's README "Run it"
+# section from the workspace root, as written, in order.  A command that
+# is still running after SECONDS (default 3) gets Ctrl-C (SIGINT), as a
+# learner would; it must have printed something by then.  Each must exit 0
+# (or be stopped that way); the next "(second terminal)" commands run while
+# it runs.  "lsn" (testenv's default name) becomes a private name, so runs
+# do not collide.  Outputs: $BATS_TEST_TMPDIR/readme-N.out.
+readme_run() {
+	local secs=${1:-3} cmd note tags want expect i=0 out bg="" ns="lsnrd$$"
+	_NETNS+=("$ns")
+	while IFS= read -r cmd; do
+		note=""
+		if [[ $cmd =~ ^(.*[^ ])\ +#\ (.*)$ ]]; then
+			cmd=${BASH_REMATCH[1]} note=${BASH_REMATCH[2]}
+		fi
+		tags="" want="" expect=0
+		[[ $note =~ ^\(([^\)]*)\) ]] && tags=",${BASH_REMATCH[1]//, /,},"
+		[[ $note =~ \"([^\"]*)\" ]] && want=${BASH_REMATCH[1]}
+		[[ $tags =~ ,exits\ ([0-9]+), ]] && expect=${BASH_REMATCH[1]}
+		[[ $tags == *",not run,"* ]] && continue
+		# testenv's default network "lsn" -> a private one.
+		cmd=$(sed -E -e "s/(^|[^A-Za-z0-9_])lsn([^A-Za-z0-9_-]|$)/\\1$ns\\2/g" \
+			-e "s#(tools/testenv (setup|teardown))\$#\\1 $ns#" <<<"$cmd")
+		i=$((i + 1))
+		out=$BATS_TEST_TMPDIR/readme-$i.out
+		if [[ $tags == *",second terminal,"* ]]; then
+			[ -n "$bg" ] || fail "README: '$cmd' is marked (second terminal) but nothing runs before it"
+			_readme_one "$secs" "$cmd" "$out" "$expect" "$want"
+			continue
+		fi
+		[ -z "$bg" ] || _readme_stop "$bg"
+		bg=""
+		(cd "$ROOT" && exec timeout -s INT "$secs" bash -c "$cmd") >"$out" 2>&1 3>&- &
+		want=${want// /$'\x01'}
+		bg="$! $out $expect ${want:--} $cmd"
+		_BG_PIDS+=("$!")
+		# Give a long-running command its start before a second terminal's.
+		wait_until "$secs" test -s "$out" || true
+	done < <(readme_commands "$LESSON_DIR/README.md")
+	[ -z "$bg" ] || _readme_stop "$bg"
+	[ "$i" -gt 0 ] || fail "README.md of $LESSON has no commands in its Run it section"
+}
+_readme_one() {
+	local st=0
+	(cd "$ROOT" && exec timeout -s INT "$1" bash -c "$2") >"$3" 2>&1 3>&- || st=$?
+	_readme_check "$st" "$2" "$3" "$4" "$5"
+}
+_readme_stop() {
+	local pid out expect want cmd st=0
+	read -r pid out expect want cmd <<<"$1"
+	[ "$want" != - ] || want=""
+	want=${want//$'\x01'/ }
+	wait "$pid" || st=$?
+	_readme_check "$st" "$cmd" "$out" "$expect" "$want"
+}
+# _readme_check STATUS CMD OUT EXPECTED-STATUS WANT-TEXT
+_readme_check() {
+	if [ "$1" = 124 ]; then
+		[ -s "$3" ] || fail "README command printed nothing before Ctrl-C: $2"
+	elif [ "$1" != "$4" ]; then
+		fail "README command exited $1, README says $4: $2
+$(cat "$3")"
+	fi
+	[ -z "$5" ] || grep -qF -- "$5" "$3" || fail "README command did not print \"$5\": $2
+$(cat "$3")"
+}

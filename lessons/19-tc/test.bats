@@ -133,3 +133,7 @@ has_clsact() { tc -n "$NS" qdisc show dev veth0 | grep -q '^qdisc clsact'; }
 	assert_failure
 	assert_output --partial "must run as root"
 }
+
+@test "README: every Run it command works as written" {
+	readme_run 4
+}
