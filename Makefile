@@ -16,7 +16,10 @@
 #   make SANITIZE=1 [unit|LESSON...]   ASan+UBSan build in build-san/
 #   make format       apply clang-format to every C file
 #   make compile_commands.json   for clangd / CLion / VS Code
-#   make vmlinux      regenerate vmlinux/$(ARCH)/vmlinux.h from this kernel
+#   make vmlinux [ARCH=x86|arm64] [FROM=running|RELEASE|FILE]
+#                     regenerate vmlinux/$(ARCH)/vmlinux.h from a kernel's
+#                     own BTF: this one (default), a Debian release's kernel
+#                     package (FROM=trixie), or a .deb/image (tools/vmlinux-gen)
 #   make clean
 .DELETE_ON_ERROR:
 ROOT := $(CURDIR)
@@ -73,9 +76,9 @@ compile_commands.json:
 	   echo ']'; } > $@.tmp && mv $@.tmp $@
 	@echo "  GEN      $@"
 
-vmlinux:
-	@mkdir -p vmlinux/$(ARCH)
-	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/$(ARCH)/vmlinux.h
+FROM ?= running
+vmlinux: deps
+	@tools/vmlinux-gen $(ARCH) $(FROM) vmlinux/$(ARCH)/vmlinux.h
 
 readme-table:
 	@tools/lesson-table --update README.md

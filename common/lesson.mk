@@ -48,7 +48,13 @@ endif
 ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/mips.*/mips/' -e 's/riscv64/riscv/' \
 	-e 's/s390x/s390/' -e 's/loongarch64/loongarch/')
+# A committed header per arch; an arch without one gets a header made from
+# this machine's own kernel BTF (build/vmlinux/ARCH), with a note saying so.
 VMLINUX_DIR := $(ROOT)/vmlinux/$(ARCH)
+ifeq ($(wildcard $(VMLINUX_DIR)/vmlinux.h),)
+VMLINUX_DIR := $(ROOT)/build/vmlinux/$(ARCH)
+VMLINUX_GEN := $(VMLINUX_DIR)/vmlinux.h
+endif
 
 # clang -target bpf does not search the host's multiarch dir, so
 # <linux/types.h> cannot find <asm/types.h>.  Ask the host compiler where it
@@ -104,7 +110,13 @@ $(OUT):
 
 # Static pattern rules over explicit lists: nothing is an "intermediate"
 # make would delete, and no rule can match the wrong file.
-$(TMP_OBJS): $(OUT)/%.tmp.bpf.o: $(LESSON_DIR)/%.bpf.c $(COMMON)/lesson.mk | $(DEPS_STAMP) $(OUT)
+ifdef VMLINUX_GEN
+$(VMLINUX_GEN): | $(DEPS_STAMP)
+	@echo "  NOTE     no vmlinux/$(ARCH)/vmlinux.h committed: making one from this kernel's BTF" >&2
+	$(Q)$(ROOT)/tools/vmlinux-gen $(ARCH) running $@
+endif
+
+$(TMP_OBJS): $(OUT)/%.tmp.bpf.o: $(LESSON_DIR)/%.bpf.c $(COMMON)/lesson.mk | $(DEPS_STAMP) $(OUT) $(VMLINUX_GEN)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -target $(BPF_TARGET) -D__TARGET_ARCH_$(ARCH) \
 		$(BPF_INCLUDES) $(CLANG_BPF_SYS_INCLUDES) -MMD -MP -c $< -o $@
