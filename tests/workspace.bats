@@ -93,6 +93,35 @@ copy_workspace() {
 	assert_file_exists "$BATS_TEST_TMPDIR/out/xdp_counter.bpf.o"
 }
 
+@test "an arch with no committed vmlinux.h gets one from this kernel's BTF, and is told so" {
+	copy_workspace
+	local arch
+	arch=$(make -s -C "$WS/common" print-ARCH)
+	rm -rf "$WS/vmlinux/$arch"
+	run make -C "$WS/lessons/00-xdp-counter"
+	assert_success
+	assert_output --partial "no vmlinux/$arch/vmlinux.h committed: making one from this kernel's BTF"
+	assert_file_exists "$WS/build/vmlinux/$arch/vmlinux.h"
+	run grep -c '^struct xdp_md {$' "$WS/build/vmlinux/$arch/vmlinux.h"
+	assert_output 1
+	assert_file_executable "$WS/build/00-xdp-counter/xdp_counter"
+}
+
+@test "make vmlinux FROM=FILE: the BTF of a kernel image, checked by bpftool" {
+	local img=$BATS_TEST_TMPDIR/img
+	# An image-like file: junk, the running kernel's BTF blob, junk.
+	{ head -c 4096 /dev/urandom; cat /sys/kernel/btf/vmlinux; head -c 4096 /dev/zero; } >"$img"
+	run "$ROOT/tools/vmlinux-gen" x86 "$img" "$BATS_TEST_TMPDIR/v.h"
+	assert_success
+	run cmp <("$BPFTOOL" btf dump file /sys/kernel/btf/vmlinux format c) "$BATS_TEST_TMPDIR/v.h"
+	assert_success
+	# Not BTF at all: a clear failure, no header.
+	head -c 65536 /dev/urandom >"$img"
+	run "$ROOT/tools/vmlinux-gen" x86 "$img" "$BATS_TEST_TMPDIR/w.h"
+	assert_failure
+	assert_file_not_exists "$BATS_TEST_TMPDIR/w.h"
+}
+
 @test "compile_commands.json covers both halves with their real flags" {
 	copy_workspace
 	run make -C "$WS" compile_commands.json
