@@ -24,10 +24,28 @@ start() {
 
 stop() { stop_bg_output "$T/out"; }
 
+# skaddr LADDR LPORT RADDR RPORT: the SKADDR of the socket with that
+# 4-tuple (the first line of a socket may lack it: see by_sk).
+skaddr() {
+	awk -v la="$1" -v lp="$2" -v ra="$3" -v rp="$4" \
+		'$5 == la && $6 == lp && $7 == ra && $8 == rp { print $1 }' "$T/out" | sort -u
+}
+
+# by_sk SKADDR: "OLD->NEW" lines of that socket.  By address, not 4-tuple:
+# on 6.1 an accepted socket's LISTEN -> SYN_RECV fires while it is being
+# cloned from the listener, before its remote address is set.
+# (Our ports too: a freed socket's address may be reused by another one.)
+by_sk() {
+	awk -v sk="$1" -v p="$PORT" -v s="$SPORT" \
+		'$1 == sk && ($6 == p || $6 == s) { print $9 "->" $11 }' "$T/out"
+}
+
 # transitions LADDR LPORT RADDR RPORT: "OLD->NEW" lines of that socket.
 transitions() {
-	awk -v la="$1" -v lp="$2" -v ra="$3" -v rp="$4" \
-		'$5 == la && $6 == lp && $7 == ra && $8 == rp { print $9 "->" $11 }' "$T/out"
+	local sk
+	sk=$(skaddr "$@")
+	[ "$(wc -l <<<"$sk")" = 1 ] || fail "socket $*: SKADDRs '$sk'"
+	by_sk "$sk"
 }
 
 # field LPORT RPORT OLD NEW COL: column COL of that one transition's line.
@@ -79,14 +97,16 @@ rtt_netem() {
 }
 
 @test "one connection: the exact state sequence of the listener, the client and the accepted socket" {
-	local sk ms
+	local ms
 	start
 	one_connection --send 100000 --hold-ms 300
 	listener_closed
 	client_closed
 	child_closed
 	stop
-	assert_equal "$(transitions 10.11.0.1 "$PORT" 0.0.0.0 0)" "CLOSE->LISTEN
+	# The listener: the socket of the CLOSE -> LISTEN line.
+	assert_equal "$(by_sk "$(awk -v p="$PORT" '$6 == p && $9 == "CLOSE" && $11 == "LISTEN" { print $1 }' "$T/out")")" \
+		"CLOSE->LISTEN
 LISTEN->CLOSE"
 	assert_equal "$(transitions 10.11.0.2 "$SPORT" 10.11.0.1 "$PORT")" "CLOSE->SYN_SENT
 SYN_SENT->ESTABLISHED
@@ -98,9 +118,6 @@ SYN_RECV->ESTABLISHED
 ESTABLISHED->CLOSE_WAIT
 CLOSE_WAIT->LAST_ACK
 LAST_ACK->CLOSE"
-	# One socket, one SKADDR on all its lines.
-	sk=$(awk -v p="$SPORT" '$6 == p { print $1 }' "$T/out" | sort -u)
-	assert_equal "$(wc -l <<<"$sk")" 1
 	# connect() and listen() run in the processes that called them.
 	assert_equal "$(field "$SPORT" "$PORT" CLOSE SYN_SENT 2)" "$CLIENT_PID"
 	assert_equal "$(field "$PORT" 0 CLOSE LISTEN 2)" "$(sed -n 's/^listening .* pid=//p' "$T/srv")"
@@ -129,7 +146,7 @@ LAST_ACK->CLOSE"
 	child_closed
 	stop
 	assert_equal "$(transitions 10.11.0.1 "$PORT" 10.11.0.2 "$SPORT" | wc -l)" 5
-	assert_equal "$(transitions 10.11.0.1 "$PORT" 0.0.0.0 0 | wc -l)" 2
+	assert_equal "$(count_lines "$T/out" " $PORT +0\.0\.0\.0 +0 +(CLOSE +-> LISTEN|LISTEN +-> CLOSE) ")" 2
 	run awk -v p="$PORT" 'NR > 2 && $6 != p' "$T/out"
 	assert_output ""
 }
