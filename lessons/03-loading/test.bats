@@ -167,3 +167,8 @@ loaded_id() {
 	assert_failure
 	assert_line --partial "must run as root"
 }
+
+@test "README: every Run it command works as written" {
+	make -s -C "$ROOT/lessons/00-xdp-counter" >/dev/null # the other object it names
+	readme_run 3
+}

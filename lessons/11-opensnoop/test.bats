@@ -112,3 +112,7 @@ OPENER='exec 3<&- 4>&-; exec 3<"$1"; exec 4>"$2"; : <"$3"'
 	wait_until 10 bash -c "! $BPFTOOL prog show | grep -qE 'name openat_(enter|exit) '" ||
 		fail "programs still loaded"
 }
+
+@test "README: every Run it command works as written" {
+	readme_run 4
+}

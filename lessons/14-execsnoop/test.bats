@@ -105,3 +105,7 @@ snoop() {
 	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name execsnoop_enter)\" ]" ||
 		fail "execsnoop_enter still loaded"
 }
+
+@test "README: every Run it command works as written" {
+	readme_run 4
+}

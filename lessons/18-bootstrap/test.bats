@@ -111,3 +111,7 @@ finish() {
 	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name handle_exit)\" ]" ||
 		fail "handle_exit still loaded"
 }
+
+@test "README: every Run it command works as written" {
+	readme_run 3
+}
