@@ -5,7 +5,8 @@
 #	include ../../common/lesson.mk
 #
 # Each name in APPS has NAME.bpf.c (kernel half) and NAME.c (loader).
-# Optional: BPF_EXTRA (more .bpf.c names, no loader of their own), EXTRA_C
+# Optional: BPF_EXTRA (more .bpf.c names, no loader of their own), NO_BPF
+# (APPS without a .bpf.c), EXTRA_C
 # (more loader .c files), RUN_ARGS (what `make run` always passes, e.g.
 # `-i $(IFACE)`); the learner's ARGS="..." come after them, so a later
 # option wins and a lesson variable like IFACE= survives ARGS.
@@ -77,7 +78,9 @@ BPF_INCLUDES := -I$(OUT) -I$(COMMON)/bpf -I$(LESSON_DIR) -I$(VMLINUX_DIR)
 HELPERS_LIB := $(BUILD_ROOT)/common/libhelpers.a
 DEPS_STAMP := $(BUILD_ROOT)/.deps-ok
 
-BPF_NAMES := $(APPS) $(BPF_EXTRA)
+# NO_BPF := 1: the loaders in APPS have no NAME.bpf.c (lesson 38 writes its
+# program as instructions at run time); only BPF_EXTRA names are compiled.
+BPF_NAMES := $(if $(NO_BPF),,$(APPS)) $(BPF_EXTRA)
 TMP_OBJS := $(patsubst %,$(OUT)/%.tmp.bpf.o,$(BPF_NAMES))
 BPF_OBJS := $(patsubst %,$(OUT)/%.bpf.o,$(BPF_NAMES))
 SKELS := $(patsubst %,$(OUT)/%.skel.h,$(BPF_NAMES))
