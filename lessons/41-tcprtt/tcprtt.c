@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * Lesson 41 loader (ebpf-go example "tcprtt"): attach fentry/tcp_close, or
+ * where the kernel refuses fentry tp_btf/inet_sock_set_state, and print
+ * each closed IPv4 connection's smoothed RTT from the ring buffer.
+ */
+#include <argp.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/types.h>
+#include "helpers.h"
+#include "feature.h"
+#include "tcprtt.h"
+#include "tcprtt.skel.h"
+
+enum hook { HOOK_AUTO, HOOK_FENTRY, HOOK_TP_BTF };
+
+static const char *const modes[] = { "auto", "fentry", "tp_btf", NULL };
+static const char *const what[] = { NULL, "fentry/tcp_close", "tp_btf/inet_sock_set_state" };
+
+static enum hook mode;
+
+static const struct argp_option opts[] = {
+	{ "mode", 'm', "MODE", 0, "auto (default), fentry or tp_btf" },
+	{},
+};
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	if (key != 'm')
+		return ARGP_ERR_UNKNOWN;
+	mode = lesson_arg_choice(state, arg, "mode", modes);
+	return 0;
+}
+
+static const struct argp argp = {
+	.options = opts,
+	.parser = parse_arg,
+	.doc = "Print the smoothed RTT of every IPv4 TCP connection when it is closed: "
+	       "fentry/tcp_close, or tp_btf/inet_sock_set_state where fentry is refused.\v"
+	       "Example: tcprtt -m tp_btf",
+	.children = lesson_argp_children,
+};
+
+static int handle_event(void *ctx, void *data, size_t len)
+{
+	const struct event *e = data;
+	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &e->saddr, src, sizeof(src));
+	inet_ntop(AF_INET, &e->daddr, dst, sizeof(dst));
+	printf("%-15s %-6u -> %-15s %-6u %.3f\n", src, e->sport, dst, e->dport,
+	       e->srtt_us / 1000.0);
+	fflush(stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct tcprtt_bpf *skel;
+	struct ring_buffer *rb = NULL;
+	char why[256] = "";
+	enum hook hook;
+	int err;
+
+	lesson_init(argv[0]);
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return err;
+	if (lesson_check_root() || lesson_check_btf())
+		return 1;
+
+	/* Ask the kernel (a real fentry load + attach), not its version. */
+	hook = mode;
+	if (hook == HOOK_AUTO) {
+		hook = HOOK_FENTRY;
+		if (feature_probe("fentry", why, sizeof(why)) != FEATURE_SUPPORTED) {
+			fprintf(stderr, "tcprtt: fentry unavailable (%s): using tp_btf\n", why);
+			hook = HOOK_TP_BTF;
+		}
+	} else if (feature_probe(modes[hook], why, sizeof(why)) != FEATURE_SUPPORTED) {
+		return lesson_error("%s mode unavailable: %s", modes[hook], why);
+	}
+
+	skel = tcprtt_bpf__open();
+	if (!skel)
+		return lesson_fail(-errno, "opening BPF object");
+	bpf_program__set_autoload(skel->progs.tcp_close, hook == HOOK_FENTRY);
+	bpf_program__set_autoload(skel->progs.tcp_set_state, hook == HOOK_TP_BTF);
+
+	err = tcprtt_bpf__load(skel);
+	if (err) {
+		err = lesson_fail(err, "loading BPF object (%s)", modes[hook]);
+		goto cleanup;
+	}
+	err = tcprtt_bpf__attach(skel);
+	if (err) {
+		err = lesson_fail(err, "attaching %s", what[hook]);
+		goto cleanup;
+	}
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, NULL, NULL);
+	if (!rb) {
+		err = lesson_fail(-errno, "creating ring buffer");
+		goto cleanup;
+	}
+
+	printf("Tracing IPv4 TCP closes with %s. Ctrl-C to stop.\n", what[hook]);
+	printf("%-15s %-6s -> %-15s %-6s %s\n", "SRC ADDR", "PORT", "DEST ADDR", "PORT", "RTT(ms)");
+	fflush(stdout);
+
+	err = lesson_poll_ringbuf(rb);
+	if (skel->bss->dropped)
+		fprintf(stderr, "tcprtt: %llu events dropped (ring buffer full)\n",
+			(unsigned long long)skel->bss->dropped);
+
+cleanup:
+	ring_buffer__free(rb);
+	tcprtt_bpf__destroy(skel);
+	return err;
+}
