@@ -1,0 +1,144 @@
+#!/usr/bin/env bats
+# Lesson 26: connect() calls whose outcome the test knows without the
+# program (a listener of its own on 0.0.0.0, UDP connects that need no
+# peer) are refused with EPERM for the blocked address only, and only
+# while the loader runs.  Where the kernel has no BPF LSM the tests that
+# load skip with the probed reason (and tests/run repeats them in a VM).
+load ../../tests/lib
+
+BIN=$OUT/lsm_connect
+# connect(ADDR, PORT) with SOCK_TYPE; prints "connected" or the error and
+# exits with its errno (EPERM = 1).
+CONNECT='import socket, sys
+s = socket.socket(socket.AF_INET, getattr(socket, "SOCK_" + sys.argv[3]))
+try:
+    s.connect((sys.argv[1], int(sys.argv[2])))
+except OSError as e:
+    print(e.strerror)
+    sys.exit(e.errno)
+print("connected")'
+
+setup() {
+	lesson_setup
+	T=$BATS_TEST_TMPDIR
+}
+teardown() { lesson_teardown; }
+
+conn() { run python3 -c "$CONNECT" "$@"; }
+
+# listener: a TCP listener on 0.0.0.0, any free port; sets PORT.
+listener() {
+	start_bg "$T/port" python3 -c 'import socket, time
+s = socket.socket()
+s.bind(("0.0.0.0", 0))
+s.listen(16)
+print(s.getsockname()[1], flush=True)
+time.sleep(120)'
+	wait_for_line "$T/port" '^[0-9]+$'
+	PORT=$(cat "$T/port")
+}
+
+start() {
+	OUTF=$T/out
+	start_bg "$OUTF" "$BIN" "$@"
+	wait_for_line "$OUTF" '^PID +COMM +PROTO +DESTINATION$'
+}
+
+@test "connect() to the blocked address fails with EPERM, others succeed, all work again after exit" {
+	require_feature lsm
+	listener
+	# Without the program: both loopback addresses reach the listener.
+	conn 127.0.0.2 "$PORT" STREAM
+	assert_output connected
+	start -a 127.0.0.2
+	# The offender: a process whose PID we know before it connects.
+	gated offender 'exec python3 -c "$1" 127.0.0.2 "$2" STREAM' "$CONNECT" "$PORT"
+	local offender=$GATED_PID
+	release -w offender
+	assert_equal "$STATUS" 1
+	conn 127.0.0.2 "$PORT" STREAM
+	assert_failure 1
+	assert_output "Operation not permitted"
+	conn 127.0.0.2 53 DGRAM
+	assert_failure 1
+	assert_output "Operation not permitted"
+	conn 127.0.0.1 "$PORT" STREAM
+	assert_success
+	assert_output connected
+	conn 127.0.0.3 53 DGRAM
+	assert_success
+	wait_for_line "$OUTF" "^[0-9]+ +python3 +udp +127\.0\.0\.2:53 refused$"
+	stop_bg_output "$OUTF"
+	assert_line --index 0 "Refusing connect() to 127.0.0.2. Ctrl-C to stop."
+	assert_line --regexp "^$offender +python3 +tcp +127\.0\.0\.2:$PORT refused\$"
+	assert_equal "$(count_lines "$OUTF" ' refused$')" 3
+	# The program went with the loader: no refusal any more.
+	conn 127.0.0.2 "$PORT" STREAM
+	assert_output connected
+}
+
+@test "without BPF LSM the loader says why (the probe's reason) and exits 1" {
+	local why
+	why=$(probe_reason lsm) || skip "this kernel has BPF LSM"
+	run "$BIN" -a 127.0.0.2
+	assert_equal "$status" 1
+	assert_output "lsm_connect: kernel lacks BPF LSM: $why"
+}
+
+@test "bad input: exit 64 with one line; not root: exit 1" {
+	run "$BIN" --bogus
+	assert_equal "$status" 64
+	run "$BIN" -a 300.1.1.1
+	assert_bad_input "lsm_connect: invalid address '300.1.1.1': want IPv4 like 10.0.0.1"
+	run "$BIN" -a ::1
+	assert_bad_input "lsm_connect: invalid address '::1': want IPv4 like 10.0.0.1"
+	run "$BIN" -a ""
+	assert_bad_input "lsm_connect: invalid address '': want IPv4 like 10.0.0.1"
+	cp "$BIN" "$T/lsm_connect"
+	chmod 755 "$T" "$T/lsm_connect"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$T/lsm_connect"
+	assert_equal "$status" 1
+	assert_output --partial "must run as root"
+}
+
+@test "SIGTERM detaches: program and link are gone afterwards" {
+	require_feature lsm
+	start -a 127.0.0.2
+	run "$BPFTOOL" prog show name lsm_connect
+	assert_output --partial lsm
+	run "$BPFTOOL" link show
+	assert_output --partial "attach_type lsm_mac"
+	stop_bg "$BG_PID" TERM
+	assert_equal "$STATUS" 0
+	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name lsm_connect)\" ]" ||
+		fail "lsm_connect still loaded"
+	conn 127.0.0.2 53 DGRAM
+	assert_success
+}
+
+readme_cmd() {
+	sed -n '/^## Run it/,/^## /p' "$LESSON_DIR/README.md" | grep -qxF "    $1" ||
+		fail "README.md's Run it section has no line '$1'"
+}
+
+@test "README: the commands in Run it work as shown" {
+	require_feature lsm
+	local c1='make -C lessons/26-lsm-connect run ARGS="-a 127.0.0.2 -d 5"'
+	local c2="python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).connect((\"127.0.0.2\", 53))'"
+	readme_cmd "$c1"
+	readme_cmd "$c2"
+	cd "$ROOT"
+	# Build first: under emulation (tools/vmtest) a rebuild takes minutes,
+	# longer than the loader's 5 seconds of life.
+	run make -s -C lessons/26-lsm-connect
+	assert_success
+	OUTF=$T/out
+	start_bg "$OUTF" bash -c "$c1"
+	wait_for_line "$OUTF" '^PID +COMM +PROTO +DESTINATION$' 60
+	run bash -c "$c2"
+	assert_failure 1
+	assert_output --partial "PermissionError: [Errno 1] Operation not permitted"
+	wait "$BG_PID"
+	run cat "$OUTF"
+	assert_line --regexp '^[0-9]+ +python3 +udp +127\.0\.0\.2:53 refused$'
+}
