@@ -1,0 +1,157 @@
+#!/usr/bin/env bats
+# Faults while a loader runs: its interface deleted under it, SIGKILL at
+# random moments during load and attach, a second loader on the same hook,
+# pins left by a crashed run.  After each: nothing of ours left (programs no
+# process holds, pins), and never a crash (status >= 128 other than our
+# own SIGKILL).  Loader names come from the lessons' Makefiles (APPS).
+load lib
+load hardening
+bats_require_minimum_version 1.5.0
+
+setup() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+	require_feature xdp netns
+	orphans_snapshot "$BATS_TEST_TMPDIR/before"
+	netns_setup
+}
+
+teardown() {
+	lesson_teardown
+	[ -z "${PRIV_BPFFS:-}" ] || umount -l "$PRIV_BPFFS" 2>/dev/null || true
+	assert_no_new_orphans "$BATS_TEST_TMPDIR/before"
+}
+
+# app LESSON: the path of the lesson's (first) loader.
+app() {
+	local a
+	a=$(lesson_apps "$1")
+	echo "$BUILD/$1/${a%% *}"
+}
+
+# gone_or_stops PID: the loader exits by itself within 5 s, or exits on
+# SIGINT; either way with a status below 128.  Sets STATUS.
+gone_or_stops() {
+	if ! wait_until 5 bash -c "! kill -0 $1 2>/dev/null"; then
+		kill -INT "$1"
+	fi
+	STATUS=0
+	wait "$1" || STATUS=$?
+}
+
+@test "XDP (lesson 00): interface deleted under the attached program" {
+	local bin out=$BATS_TEST_TMPDIR/out
+	bin=$(app 00-xdp-counter)
+	start_bg "$out" "${IN_NS[@]}" "$bin" -i veth0
+	wait_for_line "$out" '^Attached XDP program'
+	ip -n "$NS" link del veth0
+	gone_or_stops "$BG_PID"
+	[ "$STATUS" -lt 128 ] || fail "exit $STATUS after the interface went: $(cat "$out")"
+}
+
+@test "TC (lesson 19): interface deleted under the attached program" {
+	local bin out=$BATS_TEST_TMPDIR/out
+	require_feature tc
+	bin=$(app 19-tc)
+	start_bg "$out" "${IN_NS[@]}" "$bin" -i veth0
+	wait_for_line "$out" '^PROTO +SRC'
+	ip -n "$NS" link del veth0
+	gone_or_stops "$BG_PID"
+	[ "$STATUS" -lt 128 ] || fail "exit $STATUS after the interface went: $(cat "$out")"
+}
+
+# kill_loop LESSON READY_REGEX: 20 runs, each SIGKILLed after a random 0-300
+# ms (during open, load, attach or the first poll); after each, no orphan.
+# A leak is cleaned (so later runs are judged alone) and reported.
+kill_loop() {
+	local bin out=$BATS_TEST_TMPDIR/out i ms left problems=()
+	bin=$(app "$1")
+	for i in $(seq 20); do
+		ms=$((RANDOM % 300))
+		start_bg "$out" "${IN_NS[@]}" "$bin" -i veth0
+		sleep "0.$(printf '%03d' "$ms")"
+		kill -KILL "$BG_PID" 2>/dev/null || true
+		wait "$BG_PID" 2>/dev/null || true
+		if ! wait_until 3 _no_new_orphans "$BATS_TEST_TMPDIR/before"; then
+			left=$(_new_orphans "$BATS_TEST_TMPDIR/before" | paste -sd,)
+			problems+=("run $i, killed after ${ms} ms: left $left")
+			# What a killed TC loader leaves: its clsact qdisc and filter.
+			tc -n "$NS" qdisc del dev veth0 clsact 2>/dev/null || true
+			ip -n "$NS" link set dev veth0 xdp off 2>/dev/null || true
+			wait_until 3 _no_new_orphans "$BATS_TEST_TMPDIR/before" || true
+		fi
+	done
+	[ ${#problems[@]} -eq 0 ] || fail "$(printf '%s\n' "${problems[@]}")"
+}
+
+@test "XDP (lesson 00): SIGKILL at random moments leaves nothing (20 runs)" {
+	kill_loop 00-xdp-counter
+}
+
+@test "TC (lesson 19): SIGKILL at random moments leaves nothing (20 runs)" {
+	require_feature tc
+	kill_loop 19-tc
+}
+
+@test "XDP (lesson 00): a second loader on the same interface says busy" {
+	local bin out=$BATS_TEST_TMPDIR/out
+	bin=$(app 00-xdp-counter)
+	start_bg "$out" "${IN_NS[@]}" "$bin" -i veth0
+	wait_for_line "$out" '^Attached XDP program'
+	run --separate-stderr timeout -s KILL 20 "${IN_NS[@]}" "$bin" -i veth0 -d 1
+	assert_equal "$status" 1
+	[[ ${stderr_lines[0]} == "xdp_counter: "*busy* ]] ||
+		fail "first stderr line does not say busy: ${stderr_lines[0]}"
+	# The first one is untouched and still counting.
+	kill -0 "$BG_PID"
+	run ip -n "$NS" link show dev veth0
+	assert_output --regexp 'prog/xdp id [0-9]+'
+}
+
+@test "pins (lesson 07): stale pins of a crashed run are handled clearly" {
+	local bin pin
+	require_feature bpffs
+	bin=$(app 07-object-lifecycle)
+	# A private bpffs instance: the pins vanish with it, whatever happens.
+	PRIV_BPFFS=$BATS_TEST_TMPDIR/bpffs
+	mkdir -p "$PRIV_BPFFS"
+	mount -t bpf bpf "$PRIV_BPFFS"
+	pin=$PRIV_BPFFS/object_lifecycle
+	mkdir -p "$pin"
+	# A crashed run of something else left a map by the same name, of
+	# another shape, and no link.
+	"$BPFTOOL" map create "$pin/pkt_count" type hash key 8 value 8 entries 4 name pkt_count
+	run --separate-stderr timeout -s KILL 20 nsenter --net="/run/netns/$NS" "$bin" -i veth0 -P "$pin"
+	[ "$status" -lt 128 ] || fail "exit $status"
+	if [ "$status" -ne 0 ]; then
+		assert_equal "$status" 1
+		[[ ${stderr_lines[0]} == "object_lifecycle: "* ]] || fail "unclear: ${stderr_lines[0]}"
+	fi
+	# --unpin clears whatever is there.
+	run timeout -s KILL 20 nsenter --net="/run/netns/$NS" "$bin" -i veth0 -P "$pin" --unpin
+	[ "$status" -lt 128 ] || fail "--unpin exit $status"
+	[ ! -e "$pin" ] || [ -z "$(ls -A "$pin")" ] || fail "left in $pin: $(ls -A "$pin")"
+}
+
+@test "pins (lesson 07): a half-pinned run (SIGKILL) is finished or cleared by the next" {
+	local bin pin i
+	require_feature bpffs
+	bin=$(app 07-object-lifecycle)
+	PRIV_BPFFS=$BATS_TEST_TMPDIR/bpffs
+	mkdir -p "$PRIV_BPFFS"
+	mount -t bpf bpf "$PRIV_BPFFS"
+	pin=$PRIV_BPFFS/object_lifecycle
+	for i in $(seq 10); do
+		nsenter --net="/run/netns/$NS" "$bin" -i veth0 -P "$pin" >/dev/null 2>&1 &
+		sleep "0.0$((RANDOM % 10))"
+		kill -KILL $! 2>/dev/null || true
+		wait $! 2>/dev/null || true
+		run --separate-stderr timeout -s KILL 20 nsenter --net="/run/netns/$NS" "$bin" -i veth0 -P "$pin"
+		[ "$status" -lt 128 ] || fail "run $i: exit $status"
+		[ "$status" -eq 0 ] || [[ ${stderr_lines[0]} == "object_lifecycle: "* ]] ||
+			fail "run $i: exit $status, unclear: ${stderr_lines[0]:-}"
+		run timeout -s KILL 20 nsenter --net="/run/netns/$NS" "$bin" -i veth0 -P "$pin" --unpin
+		assert_success
+		run ip -n "$NS" link show dev veth0
+		refute_output --partial "prog/xdp"
+	done
+}
