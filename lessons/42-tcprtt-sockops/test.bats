@@ -13,6 +13,8 @@ _CGROUPS=()
 
 setup() {
 	lesson_setup
+	# Parametrised probes (featprobe's prog_type:/map_type: names).
+	require_feature prog_type:sock_ops map_type:sk_storage
 	[ -n "$CGMNT" ] || fail "no cgroup2 mount in /proc/self/mounts"
 	netns_setup
 	T=$BATS_TEST_TMPDIR
