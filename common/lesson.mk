@@ -70,6 +70,9 @@ CFLAGS += -D_GNU_SOURCE $(SAN_FLAGS) $(if $(filter 1,$(WERROR)),-Werror)
 LDFLAGS += $(SAN_FLAGS)
 STATIC ?=
 LDLIBS_BPF := -lbpf -lelf -lz $(if $(STATIC),-lzstd)
+# For loaders that symbolise with elfutils (common/sym.c): LDLIBS += $(LDLIBS_DW)
+# (a static libdw also needs the decompressors it was built with).
+LDLIBS_DW = -ldw -lelf $(if $(STATIC),-lbz2 -llzma -lzstd -lz)
 LDFLAGS += $(if $(STATIC),-static)
 
 INCLUDES := -I$(OUT) -I$(COMMON) -I$(LESSON_DIR)
