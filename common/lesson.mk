@@ -101,7 +101,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(patsubst $(ROOT)/%,%,$(2))";
 MAKEFLAGS += --no-print-directory
 endif
 
-.PHONY: all run test clean deps
+.PHONY: all run test clean deps exercise solution
 all: $(BINS) $(SKELS)
 
 # Build packages are checked once per checkout; the script installs what is
@@ -160,6 +160,13 @@ run: all
 
 test: all
 	$(Q)$(ROOT)/tests/run $(LESSON_DIR)
+
+# The README's exercise, checked (tests/exercise): `exercise` on your working
+# copy, `solution` on a scratch copy with the reference solution.patch.
+exercise: all
+	$(Q)$(ROOT)/tests/exercise $(LESSON_DIR)
+solution:
+	$(Q)$(ROOT)/tests/exercise --solution $(LESSON_DIR)
 
 clean:
 	$(call msg,CLEAN,$(OUT))
