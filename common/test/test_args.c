@@ -93,7 +93,7 @@ static void bad(const char *opt, const char *val, const char *want)
 {
 	parse2(opt, val);
 	CHECK(c.status == 64);
-	if (strncmp(c.err, want, strlen(want))) {
+	if (strncmp(c.err, want, strlen(want)) != 0) {
 		fprintf(stderr, "%s %s: stderr \"%s\"\n  want prefix \"%s\"\n", opt, val, c.err,
 			want);
 		unit_failures++;
@@ -105,7 +105,7 @@ static void good(const char *opt, const char *val, const char *want_out)
 {
 	parse2(opt, val);
 	CHECK(c.status == 0);
-	if (strcmp(c.out, want_out)) {
+	if (strcmp(c.out, want_out) != 0) {
 		fprintf(stderr, "%s %s: stdout \"%s\" want \"%s\" (stderr %s)\n", opt, val, c.out,
 			want_out, c.err);
 		unit_failures++;

@@ -57,7 +57,7 @@ static void long_log(void *p)
 /* One message larger than the whole buffer. */
 static void huge_line(void *p)
 {
-	size_t n = 100 * 1024;
+	size_t n = (size_t)100 * 1024;
 	char *s = malloc(n + 1);
 
 	setup();
@@ -96,7 +96,7 @@ int main(void)
 	CHECK(strstr(c.err, "\n0: (b7) r1 = 0 ;") == NULL);
 	tail = strstr(c.err, "bytes; -v prints all of it):\n");
 	CHECK(tail && tail[29] >= '0' && tail[29] <= '9');
-	CHECK(strlen(c.err) < 70 * 1024);
+	CHECK(strlen(c.err) < (size_t)70 * 1024);
 
 	capture(&c, huge_line, NULL, NULL);
 	CHECK(strstr(c.err, "last words\n") != NULL);

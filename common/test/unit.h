@@ -24,7 +24,7 @@ extern int unit_failures;
 #define CHECK_STR(got, want)                                                              \
 	do {                                                                              \
 		const char *g_ = (got), *w_ = (want);                                     \
-		if (strcmp(g_, w_)) {                                                     \
+		if (strcmp(g_, w_) != 0) {                                                \
 			fprintf(stderr, "%s:%d: got  \"%s\"\n%*swant \"%s\"\n", __FILE__, \
 				__LINE__, g_, (int)strlen(__FILE__) + 8, "", w_);         \
 			unit_failures++;                                                  \
