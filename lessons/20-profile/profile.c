@@ -287,6 +287,12 @@ int main(int argc, char **argv)
 		attached++;
 	}
 
+	/*
+	 * With -p, read the process's symbols now: they survive its exit, so
+	 * a process that ends before we print still gets names.
+	 */
+	if (env.pid)
+		syms_of(env.pid);
 	/* Load kernel symbols now: printing should not wait for them. */
 	if (!env.user_only) {
 		ksyms = lesson_syms_new(0);
