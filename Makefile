@@ -82,6 +82,7 @@ vmlinux: deps
 
 readme-table:
 	@tools/lesson-table --update README.md
+	@[ ! -e README.zh.md ] || tools/lesson-table --update README.zh.md
 
 clean:
 	rm -rf build build-san compile_commands.json
