@@ -119,6 +119,21 @@ void lesson_init(const char *name)
 	const char *slash = strrchr(name, '/');
 
 	prog_name = slash ? slash + 1 : name;
+	/*
+	 * getopt (under argp) prints "argv[0]: unrecognized option": the full
+	 * path.  When name is argv[0] (program_invocation_name points at it),
+	 * move the short name to its front, so every message starts "name:".
+	 */
+	if (slash && name == program_invocation_name) {
+		size_t len = strlen(name);
+
+		memmove(program_invocation_name, slash + 1, strlen(slash + 1) + 1);
+		/* Clear the old tail: ps shows "name -p 1", not path leftovers. */
+		memset(program_invocation_name + strlen(program_invocation_name), 0,
+		       len - strlen(program_invocation_name));
+		program_invocation_short_name = program_invocation_name;
+		prog_name = program_invocation_name;
+	}
 	libbpf_set_print(libbpf_print);
 	/* No SA_RESTART: a blocking poll/sleep returns so the loop can exit. */
 	sigaction(SIGINT, &sa, NULL);

@@ -5,14 +5,45 @@ load ../../tests/lib
 BIN=$OUT/helloworld
 K=5
 
-setup() { lesson_setup; }
-teardown() { lesson_teardown; }
+setup() {
+	lesson_setup
+	BUF_KB_BEFORE=$(buf_kb)
+}
+# A loader killed by a failing test cannot restore the buffer: do it here.
+teardown() {
+	lesson_teardown
+	[ -z "${BUF_KB_BEFORE-}" ] || [ "$(buf_kb)" = "$BUF_KB_BEFORE" ] ||
+		echo "$BUF_KB_BEFORE" >/sys/kernel/tracing/buffer_size_kb
+}
 
-# start_writer: a shell held until `release writer`, then calls write() K
-# times (echo is a builtin: no fork, so every write is from WRITER_PID).
+# start_writer [N]: a shell held until `release writer`, then calls write()
+# N (default K) times (echo is a builtin: no fork, so every write is from
+# WRITER_PID).
 start_writer() {
-	gated writer 'for ((i = 0; i < $1; i++)); do echo x >/dev/null; done' "$K"
+	gated writer 'for ((i = 0; i < $1; i++)); do echo x >/dev/null; done' "${1:-$K}"
 	WRITER_PID=$GATED_PID
+}
+
+# buf_kb: the leading number of buffer_size_kb ("7 (expanded: 1408)" -> 7).
+buf_kb() { sed -n '1s/^\([0-9]*\).*/\1/p' /sys/kernel/tracing/buffer_size_kb; }
+
+# burst N ARGS...: the loader with -p WRITER ARGS, a burst of N writes, then
+# Ctrl-C.  Sets RECEIVED (lines printed for the writer) and LOST (the sum of
+# the loader's "lost N lines" reports).
+burst() {
+	local n=$1 out=$BATS_TEST_TMPDIR/out
+	shift
+	start_writer "$n"
+	start_bg "$out" "$BIN" -p "$WRITER_PID" "$@"
+	wait_for_line "$out" '^Tracing write\(\)'
+	release -w writer
+	# Lines still arriving are read within a poll; lost ones never come.
+	wait_until 5 _at_least_lines "$out" "from PID $WRITER_PID\.$" "$n" || true
+	stop_bg_output "$out"
+	RECEIVED=$(grep -c "bpf_trace_printk: BPF triggered sys_enter_write from PID $WRITER_PID\.$" \
+		<<<"$output" || true)
+	LOST=$(sed -n 's/^helloworld: lost \([0-9]*\) lines (trace buffer overrun)$/\1/p' \
+		<<<"$output" | awk '{ s += $1 } END { print s + 0 }')
 }
 
 # trace: start the loader with ARGS, release the writer, wait for its lines.
@@ -81,4 +112,68 @@ trace() {
 	assert_equal "$STATUS" 0
 	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name handle_tp)\" ]" ||
 		fail "handle_tp still loaded"
+}
+
+@test "a burst of 600 writes: every line arrives, or the loss is reported exactly" {
+	burst 600
+	# The writer's own count is the oracle: each line is either printed or
+	# counted by the kernel's overrun counters, never both, never neither.
+	assert_equal "$((RECEIVED + LOST))" 600
+}
+
+@test "-b 4: a 4 KiB buffer overflows in a 3000-write burst, and exactly the lost lines are reported" {
+	burst 3000 -b 4
+	assert [ "$LOST" -gt 0 ]
+	assert_equal "$((RECEIVED + LOST))" 3000
+}
+
+# buffer_restored SIGNAL: buffer_size_kb is grown while the loader runs and
+# back to its old value after SIGNAL.
+buffer_restored() {
+	local old out=$BATS_TEST_TMPDIR/out
+	old=$(buf_kb)
+	start_bg "$out" "$BIN" -p $$
+	wait_for_line "$out" '^Tracing write\(\)'
+	# Grown to 1024 KiB (the kernel rounds up to whole pages), or left alone
+	# when it was bigger already.
+	if [ "$old" -lt 1024 ]; then
+		assert [ "$(buf_kb)" -ge 1024 ]
+	else
+		assert_equal "$(buf_kb)" "$old"
+	fi
+	stop_bg "$BG_PID" "$1"
+	assert_equal "$STATUS" 0
+	assert_equal "$(buf_kb)" "$old"
+}
+
+@test "the trace buffer is grown while running and restored after SIGINT" {
+	buffer_restored INT
+}
+
+@test "the trace buffer is restored after SIGTERM, and after -d" {
+	local old
+	buffer_restored TERM
+	old=$(buf_kb)
+	run "$BIN" -p $$ -b 64 -d 1
+	assert_success
+	assert_equal "$(buf_kb)" "$old"
+}
+
+@test "bad -b: exit 64, one line" {
+	run "$BIN" -b 0
+	assert_bad_input "helloworld: invalid buffer size '0': out of range 1..1048576"
+	run "$BIN" -b lots
+	assert_bad_input "helloworld: invalid buffer size 'lots': want a whole number from 1 to 1048576"
+	run "$BIN" --nosuch
+	assert_bad_input "helloworld: unrecognized option '--nosuch'"
+}
+
+@test "not root: clear error" {
+	run_as_nobody "$BIN" -d 1
+	assert_failure 1
+	assert_output --partial "must run as root"
+}
+
+@test "README: every Run it command works as written" {
+	readme_run 3
 }
