@@ -69,11 +69,25 @@ CFLAGS ?= -g -O2 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initiali
 CFLAGS += -D_GNU_SOURCE $(SAN_FLAGS) $(if $(filter 1,$(WERROR)),-Werror)
 LDFLAGS += $(SAN_FLAGS)
 STATIC ?=
-LDLIBS_BPF := -lbpf -lelf -lz $(if $(STATIC),-lzstd)
 # For loaders that symbolise with elfutils (common/sym.c): LDLIBS += $(LDLIBS_DW)
 # (a static libdw also needs the decompressors it was built with).
-LDLIBS_DW = -ldw -lelf $(if $(STATIC),-lbz2 -llzma -lzstd -lz)
-LDFLAGS += $(if $(STATIC),-static)
+ifeq ($(STATIC),)
+LDLIBS_BPF := -lbpf -lelf -lz
+LDLIBS_DW = -ldw -lelf
+else
+# STATIC=1 links everything statically -- where a static libelf links at all.
+# Debian 13's libelf.a (elfutils 0.192) calls eu_search_tree_init/fini, which
+# no shipped static library defines.  A one-time probe per build root and
+# compiler ($(STATIC_PROBE): yes or no) decides; on "no" only libbpf is
+# linked statically (so 1.1-only static symbols still resolve) and libelf,
+# libz and libc dynamically, with a NOTE.  Read at link time, after the probe.
+STATIC_PROBE := $(BUILD_ROOT)/.static-libelf$(if $(CROSS_COMPILE),-$(ARCH))
+STATIC_LIBELF = $(shell cat $(STATIC_PROBE) 2>/dev/null)
+static_ok = $(if $(filter no,$(STATIC_LIBELF)),,yes)
+LDLIBS_BPF = $(if $(static_ok),-lbpf -lelf -lz -lzstd,-Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz)
+LDLIBS_DW = -ldw -lelf $(if $(static_ok),-lbz2 -llzma -lzstd -lz)
+LDFLAGS += $(if $(static_ok),-static)
+endif
 
 INCLUDES := -I$(OUT) -I$(COMMON) -I$(LESSON_DIR)
 BPF_INCLUDES := -I$(OUT) -I$(COMMON)/bpf -I$(LESSON_DIR) -I$(VMLINUX_DIR)
@@ -144,7 +158,19 @@ $(C_OBJS): $(SKELS)
 
 $(BINS): $(OUT)/%: $(OUT)/%.o $(EXTRA_OBJS) $(HELPERS_LIB)
 	$(call msg,BINARY,$@)
+	$(if $(STATIC),$(if $(static_ok),,@echo "  NOTE     $(notdir $@): static libelf does not link here: libbpf static, libelf/libz/libc dynamic" >&2))
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) $(LDLIBS_BPF) -o $@
+
+ifneq ($(STATIC),)
+$(BINS): | $(STATIC_PROBE)
+$(STATIC_PROBE): | $(DEPS_STAMP)
+	$(Q)mkdir -p $(@D) && t=$@.$$$$ && \
+	printf '#include <libelf.h>\nint main(void)\n{\n\telf_version(EV_CURRENT);\n\treturn elf_end(0);\n}\n' >$$t.c && \
+	if $(CC) -static $$t.c -lelf -lz -lzstd -o $$t.out >$$t.log 2>&1; then echo yes >$$t; else \
+		echo no >$$t; echo "  NOTE     a static libelf does not link with $(CC): STATIC=1 links libbpf statically, libelf/libz/libc dynamically" >&2; \
+		grep -m1 'undefined reference' $$t.log | sed 's/^/  NOTE       /' >&2 || true; fi; \
+	rm -f $$t.c $$t.out $$t.log; mv -f $$t $@
+endif
 
 ifndef BUILDING_HELPERS
 # The helper library is built by common/Makefile; from the root Makefile it is
