@@ -8,6 +8,9 @@
 #                     VMTEST=6.12: that kernel instead)
 #   make vmtest KERNEL=6.1|6.12   build, then run all bats tests inside that
 #                     Debian kernel under qemu (tools/vmtest)
+#   make test-toolchain DIST=trixie   the host suite (make test VMTEST=0)
+#                     built and run by another Debian release's toolchain in
+#                     a pristine root (tools/freshroot; COMMITTED HEAD only)
 #   make check        lint: clang-format, shellcheck, lesson metadata, -Werror,
 #                     clang-tidy, and the helper library's unit tests under
 #                     ASan+UBSan
@@ -58,6 +61,11 @@ vmtest: all
 
 check: common
 	@tools/check
+
+.PHONY: test-toolchain
+DIST ?= trixie
+test-toolchain:
+	@tools/test-toolchain --dist $(DIST) -- $(if $(TESTS),TESTS="$(TESTS)")
 
 .PHONY: unit fuzz
 unit: common
