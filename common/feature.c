@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <linux/perf_event.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "feature.h"
 #include "helpers.h"
@@ -32,6 +33,7 @@ static enum feature_verdict probe_netns(char *why, size_t len);
 static enum feature_verdict probe_tcx(char *why, size_t len);
 static enum feature_verdict probe_xdp_live_frames(char *why, size_t len);
 static enum feature_verdict probe_perf_event(char *why, size_t len);
+static enum feature_verdict probe_sched_ext(char *why, size_t len);
 
 static const struct feature features[] = {
 	{ "btf", CUSTOM, .fn = probe_btf },
@@ -59,18 +61,17 @@ static const struct feature features[] = {
 	{ "perf_event", CUSTOM, .fn = probe_perf_event },
 	{ "tcx", CUSTOM, .fn = probe_tcx },
 	{ "xdp_live", CUSTOM, .fn = probe_xdp_live_frames },
+	{ "sched_ext", CUSTOM, .fn = probe_sched_ext },
 };
 
 #define NR_FEATURES (sizeof(features) / sizeof(features[0]))
 
 const char *const feature_names[NR_FEATURES + 1] = {
-	"btf",	      "bpffs",	      "tracefs",    "netns",
-	"xdp",	      "tc",	      "cgroup_skb", "socket_filter",
-	"hash",	      "percpu_array", "ringbuf",    "perf_event_array",
-	"prog_array", "tracepoint",   "raw_tp",	    "tp_btf",
-	"kprobe",     "kretprobe",    "fentry",	    "fexit",
-	"lsm",	      "uprobe",	      "perf_event", "tcx",
-	"xdp_live",   NULL,
+	"btf",	      "bpffs",	       "tracefs", "netns",	  "xdp",	"tc",
+	"cgroup_skb", "socket_filter", "hash",	  "percpu_array", "ringbuf",	"perf_event_array",
+	"prog_array", "tracepoint",    "raw_tp",  "tp_btf",	  "kprobe",	"kretprobe",
+	"fentry",     "fexit",	       "lsm",	  "uprobe",	  "perf_event", "tcx",
+	"xdp_live",   "sched_ext",     NULL,
 };
 
 const char *feature_verdict_str(enum feature_verdict v)
@@ -226,6 +227,34 @@ static enum feature_verdict probe_xdp_live_frames(char *why, size_t len)
 			   "BPF_PROG_RUN refuses BPF_F_TEST_XDP_LIVE_FRAMES (5.18+)");
 	return say(FEATURE_INCONCLUSIVE, why, len, "probe failed: BPF_PROG_RUN: %s",
 		   strerror(-err));
+}
+
+/*
+ * sched_ext (6.12, CONFIG_SCHED_CLASS_EXT): the kernel's BTF has the
+ * struct_ops type a scheduler fills in, and /sys/kernel/sched_ext exists.
+ * Both absent: unsupported; one without the other (or no BTF to ask):
+ * inconclusive.
+ */
+static enum feature_verdict probe_sched_ext(char *why, size_t len)
+{
+	bool sysfs = access("/sys/kernel/sched_ext/state", R_OK) == 0;
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	bool type;
+
+	if (!vmlinux)
+		return say(FEATURE_INCONCLUSIVE, why, len,
+			   "probe failed: cannot read kernel BTF: %s", strerror(errno));
+	type = btf__find_by_name_kind(vmlinux, "sched_ext_ops", BTF_KIND_STRUCT) > 0;
+	btf__free(vmlinux);
+	if (type && sysfs)
+		return FEATURE_SUPPORTED;
+	if (!type && !sysfs)
+		return say(FEATURE_UNSUPPORTED, why, len,
+			   "no sched_ext_ops in kernel BTF, no /sys/kernel/sched_ext "
+			   "(CONFIG_SCHED_CLASS_EXT off; 6.12+)");
+	return say(FEATURE_INCONCLUSIVE, why, len,
+		   "probe failed: sched_ext_ops in BTF %s, /sys/kernel/sched_ext/state %s",
+		   type ? "present" : "absent", sysfs ? "present" : "absent");
 }
 
 /* A function for the uprobe probe to attach to; noinline keeps its symbol. */
