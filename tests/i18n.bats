@@ -132,3 +132,15 @@ EOF
 	run "$ROOT/tools/i18n-check" a b
 	assert_failure 64
 }
+
+@test "i18n-check: a lesson made by tools/new-lesson comes with a matching README.zh.md" {
+	R=$BATS_TEST_TMPDIR/repo
+	mkdir -p "$R/lessons" "$R/common"
+	touch "$R/common/lesson.mk"
+	run "$ROOT/tools/new-lesson" --dir "$R/lessons" 42-my-tool
+	assert_success
+	assert_file_exists "$R/lessons/42-my-tool/README.zh.md"
+	run "$ROOT/tools/i18n-check" "$R/lessons"
+	assert_success
+	assert_output ''
+}
