@@ -128,3 +128,7 @@ start_holding() {
 	wait_until 10 bash -c "! $BPFTOOL map show id $id >/dev/null 2>&1" ||
 		fail "map $id still exists"
 }
+
+@test "README: every Run it command works as written" {
+	readme_run 3
+}
