@@ -127,3 +127,7 @@ our_map() {
 	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name count_syscalls)\" ]" ||
 		fail "count_syscalls still loaded"
 }
+
+@test "README: every Run it command works as written" {
+	readme_run 3
+}
