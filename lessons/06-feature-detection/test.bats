@@ -134,3 +134,7 @@ ours() {
 	run "$BIN" -d soon
 	assert_bad_input "feature_detection: invalid duration 'soon': want a whole number from 1 to 2147483647"
 }
+
+@test "README: every Run it command works as written" {
+	readme_run 3
+}
