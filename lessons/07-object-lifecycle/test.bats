@@ -121,3 +121,10 @@ Removed $PIN/pkt_count"
 	assert_failure
 	assert_output --partial "must run as root"
 }
+
+@test "README: every Run it command works as written" {
+	# The README uses the default pin directory: teardown removes it if a
+	# command fails before the README's own --unpin.
+	PIN=/sys/fs/bpf/object_lifecycle
+	readme_run 6
+}
