@@ -137,3 +137,10 @@ Removed $PIN/jmp_table"
 	assert_failure
 	assert_output --partial "must run as root"
 }
+
+@test "README: every Run it command works as written" {
+	# The README uses the default pin directory: teardown removes it if a
+	# command fails before the README's own --unpin.
+	PIN=/sys/fs/bpf/tail_calls
+	readme_run 6
+}
