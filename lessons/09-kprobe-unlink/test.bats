@@ -153,3 +153,7 @@ EXIT unlink 0"
 	stop
 	wait_until 10 _none_loaded || fail "programs still loaded: $(loaded)"
 }
+
+@test "README: every Run it command works as written" {
+	readme_run 3
+}
