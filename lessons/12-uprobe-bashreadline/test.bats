@@ -133,3 +133,7 @@ exit"
 	shell_pid a
 	end_session a
 }
+
+@test "README: every Run it command works as written" {
+	readme_run 4
+}
