@@ -124,3 +124,7 @@ snoop() {
 	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name sig_kill_enter)\" ]" ||
 		fail "sig_kill_enter still loaded"
 }
+
+@test "README: every Run it command works as written" {
+	readme_run 4
+}
