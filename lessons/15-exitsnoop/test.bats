@@ -119,3 +119,7 @@ snoop_stop() { stop_bg_output "$OUTF"; }
 	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name exitsnoop_exit)\" ]" ||
 		fail "exitsnoop_exit still loaded"
 }
+
+@test "README: every Run it command works as written" {
+	readme_run 4
+}
