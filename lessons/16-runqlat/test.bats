@@ -219,3 +219,7 @@ idle_pid_empty() {
 	assert_failure
 	assert_output --partial "must run as root"
 }
+
+@test "README: every Run it command works as written" {
+	readme_run 4
+}
