@@ -114,3 +114,7 @@ $output"
 	assert_failure
 	assert_output --partial "must run as root"
 }
+
+@test "README: every Run it command works as written" {
+	readme_run 4
+}
