@@ -195,7 +195,8 @@ static void show_loaded(struct bpf_object *obj)
 		struct bpf_map_info info = {};
 		__u32 len = sizeof(info);
 
-		if (bpf_map__fd(map) < 0) {
+		/* libbpf >= 1.2 gives uncreated maps a placeholder fd. */
+		if (!bpf_map__autocreate(map) || bpf_map__fd(map) < 0) {
 			printf("map     %-16s not created\n", bpf_map__name(map));
 			continue;
 		}
