@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include "helpers.h"
 #include "tc_counter.h"
@@ -135,6 +136,48 @@ static void on_sigpipe(int sig)
 	lesson_exiting = 1;
 }
 
+/*
+ * SIGKILL skips cleanup:, and a classic TC filter is not a bpf_link: a killed
+ * run leaves its filter (and program) on the hook, and our attach would then
+ * fail with EEXIST.  A tc_ingress at our handle+priority is from such a run:
+ * remove it.  Anything else there is somebody else's: leave it, fail.
+ */
+static int remove_stale_filter(struct bpf_tc_hook *hook)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, q, .handle = 1, .priority = 1);
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), id;
+	int fd, err;
+
+	err = bpf_tc_query(hook, &q);
+	/*
+	 * ENOENT: no filter there; EINVAL: no filter chain at all (or one
+	 * without a program id, e.g. classic BPF: the attach then says EEXIST).
+	 */
+	if (err == -ENOENT || err == -EINVAL)
+		return 0;
+	if (err)
+		return lesson_fail(err, "querying %s ingress (handle 1, pref 1)", ifname);
+	id = q.prog_id;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return lesson_fail(-errno, "opening program id %u on %s ingress", id, ifname);
+	err = bpf_obj_get_info_by_fd(fd, &info, &len);
+	close(fd);
+	if (err)
+		return lesson_fail(err, "reading program id %u", id);
+	if (strcmp(info.name, "tc_ingress") != 0)
+		return lesson_error("%s ingress handle 1 pref 1 holds another program (%s, id %u): "
+				    "not ours, left alone",
+				    ifname, info.name, id);
+	q.prog_fd = q.prog_id = q.flags = 0;
+	err = bpf_tc_detach(hook, &q);
+	if (err)
+		return lesson_fail(err, "removing the stale filter on %s ingress", ifname);
+	lesson_error("removed a stale filter left by a killed run (tc_ingress, prog id %u)", id);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	/* The hook names a place: an interface and a direction on its clsact. */
@@ -176,6 +219,11 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	created = !err;
+	if (!created) {
+		err = remove_stale_filter(&hook);
+		if (err)
+			goto cleanup;
+	}
 
 	/* `tc filter add dev IFACE ingress bpf direct-action ...` */
 	tc_opts.prog_fd = bpf_program__fd(skel->progs.tc_ingress);

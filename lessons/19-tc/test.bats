@@ -3,6 +3,7 @@
 # against `ip -s link`; drops checked with ping; the clsact qdisc checked
 # with `tc qdisc show`.
 load ../../tests/lib
+bats_require_minimum_version 1.5.0
 
 BIN=$OUT/tc_counter
 
@@ -109,14 +110,35 @@ has_clsact() { tc -n "$NS" qdisc show dev veth0 | grep -q '^qdisc clsact'; }
 }
 
 @test "SIGKILL: a TC filter is not a bpf_link, it outlives the loader" {
+	local stale
 	start_tc
 	stop_bg "$BG_PID" KILL
-	# Nobody ran the cleanup: filter and qdisc are still there (the
-	# netns teardown removes them, and with them the program).
+	# Nobody ran the cleanup: filter and qdisc are still there.
 	run tc -n "$NS" filter show dev veth0 ingress
 	assert_output --partial "tc_ingress"
+	stale=$(sed -n 's/.* id \([0-9]*\) name tc_ingress .*/\1/p' <<<"$output")
 	run has_clsact
 	assert_success
+	# The next run removes it (the attach would fail with EEXIST) and says
+	# so; its own filter goes at exit, the stale program with the filter.
+	start_tc
+	stop_tc
+	assert_line --index 0 "tc_counter: removed a stale filter left by a killed run (tc_ingress, prog id $stale)"
+	run tc -n "$NS" filter show dev veth0 ingress
+	assert_output ""
+	wait_until 5 bash -c "! $BPFTOOL prog show id $stale >/dev/null 2>&1" ||
+		fail "program $stale still loaded"
+}
+
+@test "somebody else's filter at our handle and priority: left alone, one clear line" {
+	tc -n "$NS" qdisc add dev veth0 clsact
+	# A classic BPF filter (accept all): not an eBPF program, no prog id.
+	tc -n "$NS" filter add dev veth0 ingress pref 1 handle 1 bpf bytecode '1,6 0 0 4294967295,'
+	run --separate-stderr "${IN_NS[@]}" "$BIN" -i veth0 -d 1
+	assert_equal "$status" 1
+	assert_equal "${stderr_lines[0]}" "tc_counter: attaching tc_ingress to veth0 ingress (handle 1, pref 1): File exists"
+	run tc -n "$NS" filter show dev veth0 ingress
+	assert_output --partial "bytecode '1,6 0 0 4294967295'"
 }
 
 @test "unknown interface, bad --drop: non-zero exit, one clear line" {
