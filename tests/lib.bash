@@ -149,6 +149,9 @@ wait_until() {
 start_bg() {
 	local file=$1
 	shift
+	# Empty it now: the child's own truncation comes later, and a caller
+	# waiting for a line must not see the previous run's output.
+	: >"$file"
 	"$@" >"$file" 2>&1 3>&- &
 	BG_PID=$!
 	_BG_PIDS+=("$BG_PID")
@@ -265,16 +268,19 @@ probe_reason() {
 
 # run_as_nobody BIN [ARG...]: `run` BIN as uid/gid 65534 with no groups.
 # The workspace may sit where nobody cannot read it (/root is 0700), so BIN
-# and the files beside it (its .bpf.o objects) are copied to a fresh
-# world-readable directory first; the copy runs, with the same arguments.
+# and the files beside it (its .bpf.o objects, test targets) are copied to a
+# fresh world-readable directory first; the copy runs, and arguments naming
+# files beside BIN name their copies.
 run_as_nobody() {
-	local dir
+	local dir src a args=()
 	dir=$(mktemp -d /tmp/lsn-nobody.XXXXXX)
 	_NOBODY_DIRS+=("$dir")
 	chmod 755 "$dir"
-	find "$(dirname "$1")" -maxdepth 1 -type f -exec cp -p {} "$dir/" \;
+	src=$(dirname "$1")
+	find "$src" -maxdepth 1 -type f -exec cp -p {} "$dir/" \;
 	chmod -R a+rX "$dir"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/$(basename "$1")" "${@:2}"
+	for a in "${@:2}"; do args+=("${a//"$src/"/"$dir/"}"); done
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/$(basename "$1")" "${args[@]}"
 }
 _NOBODY_DIRS=()
 
