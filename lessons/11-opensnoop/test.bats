@@ -116,3 +116,8 @@ OPENER='exec 3<&- 4>&-; exec 3<"$1"; exec 4>"$2"; : <"$3"'
 @test "README: every Run it command works as written" {
 	readme_run 4
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
