@@ -159,3 +159,8 @@ member_off() {
 	readme_run 3
 	rm -f /tmp/portable # the README's copy
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
