@@ -7,26 +7,31 @@
 #   unknown option / missing value / stray argument -> exit 64, "NAME: ...";
 #   -h -> 0 with Usage; not root -> 1, one line "... must run as root ...";
 #   never a crash (status >= 128), nothing left loaded.
-# tests/badinput-env.bats covers a broken environment (tracefs, bpffs, BTF).
+# Every row runs once, in setup_file, several at a time (xargs -P): the
+# tests judge the recorded exit status and output.
+# tests/badenv.bats covers a broken environment (tracefs, bpffs, BTF).
 load lib
 load hardening
 bats_require_minimum_version 1.5.0
 
 setup_file() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	local rows=$BATS_FILE_TMPDIR/rows
 	"$ROOT/tests/badinput-table" >"$BATS_FILE_TMPDIR/table" 2>"$BATS_FILE_TMPDIR/skipped"
+	orphans_snapshot "$BATS_FILE_TMPDIR/before"
+	cp "$BATS_FILE_TMPDIR/table" "$rows"
+	nobody_rows "$BATS_FILE_TMPDIR/table" >>"$rows"
+	run_table "$rows" "$BATS_FILE_TMPDIR/results"
+}
+
+teardown_file() {
+	[ ! -s "$BATS_FILE_TMPDIR/nobody-dirs" ] || xargs rm -rf <"$BATS_FILE_TMPDIR/nobody-dirs"
 }
 
 setup() {
 	[ "$(id -u)" -eq 0 ] || skip "the not-root cases need root to drop it"
 	[ -s "$BATS_FILE_TMPDIR/table" ] || fail "tests/badinput-table found no built loader"
 	PROBLEMS=()
-	orphans_snapshot "$BATS_TEST_TMPDIR/before"
-}
-
-teardown() {
-	[ ${#_NOBODY_DIRS[@]} -eq 0 ] || rm -rf "${_NOBODY_DIRS[@]}"
-	# Whatever a wrongly accepted value loaded must be gone (bounded wait).
-	assert_no_new_orphans "$BATS_TEST_TMPDIR/before"
 }
 
 problem() { PROBLEMS+=("$*"); }
@@ -37,22 +42,62 @@ report() {
 	fail "$(printf '%s\n' "${PROBLEMS[@]}" | sort)"
 }
 
-# run_row BIN ARGV: run one table row (bounded: a loader that accepted a bad
-# value would run until -d 1 ends it; one that hangs is killed).
-run_row() {
-	local -a argv
-	eval "argv=($2)"
-	run --separate-stderr timeout -s KILL 20 "$1" "${argv[@]}"
+# nobody_rows TABLE: a "nobody" row per loader (not for a lesson whose
+# lesson.conf says nonroot=allowed: lesson 06 probes and reports EPERM
+# verdicts by design): a world-readable copy run as nobody with what a
+# learner types (lesson_sample_args) and -d 1.
+nobody_rows() {
+	local lesson bin copy seen=" "
+	while IFS=$'\t' read -r lesson bin _; do
+		[[ $seen == *" $bin "* ]] && continue
+		seen+="$bin "
+		[ "$(lesson_key "$lesson" nonroot)" = allowed ] && continue
+		copy=$(nobody_copy "$bin")
+		dirname "$copy" >>"$BATS_FILE_TMPDIR/nobody-dirs"
+		printf '%s\t%s\t%s\t%s\n' "$lesson" "$copy" nobody "$(lesson_sample_args "$lesson")-d 1"
+	done <"$1"
 }
 
-# check_rows EXPECT [TABLE]: every table row with that expectation.
+# _run_row "N<TAB>ROW": run one row (bounded: a loader that accepted a bad
+# value runs until -d 1 ends it; one that hangs is killed after 20 s) into
+# $RUN_DIR/N.out, N.err, N.rc.  "nobody" rows run as uid/gid 65534.
+_run_row() {
+	local n lesson bin expect argv
+	local -a a pre=()
+	IFS=$'\t' read -r n lesson bin expect argv <<<"$1"
+	eval "a=($argv)"
+	[ "$expect" != nobody ] || pre=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	timeout -s KILL 20 "${pre[@]}" "$bin" "${a[@]}" </dev/null \
+		>"$RUN_DIR/$n.out" 2>"$RUN_DIR/$n.err"
+	echo $? >"$RUN_DIR/$n.rc"
+}
+
+# run_table ROWS DIR: every row once, four at a time.
+run_table() {
+	mkdir -p "$2"
+	export -f _run_row
+	awk '{ print NR "\t" $0 }' "$1" |
+		RUN_DIR=$2 xargs -d '\n' -n 1 -P 4 bash -c '_run_row "$1"' _
+}
+
+# check_rows EXPECT [ROWS DIR]: judge every row with that expectation from
+# what run_table recorded.
 check_rows() {
-	local want=$1 table=${2:-$BATS_FILE_TMPDIR/table} lesson bin expect argv name first
+	local want=$1 rows=${2:-$BATS_FILE_TMPDIR/rows} dir=${3:-$BATS_FILE_TMPDIR/results}
+	local n=0 lesson bin expect argv name first status line
+	local -a err
 	while IFS=$'\t' read -r lesson bin expect argv; do
+		n=$((n + 1))
 		[ "$expect" = "$want" ] || continue
-		name=$(basename "$bin")
-		run_row "$bin" "$argv"
-		first=${stderr_lines[0]:-}
+		name=${bin##*/}
+		[ -e "$dir/$n.rc" ] || {
+			problem "$lesson: $name $argv: did not run"
+			continue
+		}
+		read -r status <"$dir/$n.rc"
+		err=()
+		[ ! -s "$dir/$n.err" ] || mapfile -t err <"$dir/$n.err"
+		first=${err[0]:-}
 		if [ "$status" -ge 128 ]; then
 			problem "$lesson: $name $argv: killed by signal $((status - 128)) (crash or hang)"
 			continue
@@ -60,7 +105,8 @@ check_rows() {
 		case $expect in
 		help)
 			[ "$status" -eq 0 ] || problem "$lesson: $name $argv: exit $status, want 0"
-			[[ $output == *"Usage: $name "* ]] ||
+			read -r line <"$dir/$n.out" || true
+			[[ $line == "Usage: $name "* ]] ||
 				problem "$lesson: $name $argv: no 'Usage: $name' on stdout"
 			;;
 		invalid | usage)
@@ -75,8 +121,18 @@ check_rows() {
 					problem "$lesson: $name $argv: first stderr line '$first', want '$name: ...'"
 			fi
 			;;
+		nobody)
+			if [ "$status" -eq 64 ]; then
+				# Parsing comes first: these arguments are not enough.
+				problem "$lesson: $name $argv as nobody: exit 64 ($first): give sample_args= in lesson.conf"
+			elif [ "$status" -ne 1 ]; then
+				problem "$lesson: $name as nobody: exit $status, want 1 (stderr: $first)"
+			elif [ ${#err[@]} -ne 1 ] || [[ $first != *"must run as root"* ]]; then
+				problem "$lesson: $name as nobody: want one 'must run as root' line, got: $(paste -sd'|' "$dir/$n.err")"
+			fi
+			;;
 		esac
-	done <"$table"
+	done <"$rows"
 }
 
 @test "every loader: -h and --help print Usage and exit 0" {
@@ -95,60 +151,43 @@ check_rows() {
 }
 
 @test "every loader: not root exits 1 with one 'must run as root' line" {
-	local lesson bin copy name seen=" " args
-	local -a argv
-	while IFS=$'\t' read -r lesson bin _; do
-		[[ $seen == *" $bin "* ]] && continue
-		seen+="$bin "
-		name=$(basename "$bin")
-		# Only a loader that by design runs unprivileged (lesson 06 probes
-		# and reports EPERM verdicts) says so in its lesson.conf.
-		[ "$(lesson_key "$lesson" nonroot)" = allowed ] && continue
-		copy=$(nobody_copy "$bin")
-		_NOBODY_DIRS+=("$(dirname "$copy")")
-		# What a learner types: the lesson's `make run` arguments, or
-		# sample_args= for a loader that needs more to get past parsing.
-		args=$(lesson_key "$lesson" sample_args)
-		[ -n "$args" ] || args=$(lesson_run_args "$lesson")
-		read -ra argv <<<"$args"
-		run --separate-stderr timeout -s KILL 20 \
-			setpriv --reuid=65534 --regid=65534 --clear-groups "$copy" "${argv[@]}" -d 1
-		if [ "$status" -ge 128 ]; then
-			problem "$lesson: $name as nobody: killed by signal $((status - 128))"
-		elif [ "$status" -eq 64 ]; then
-			# Parsing comes first: these arguments are not enough.
-			problem "$lesson: $name ${argv[*]} as nobody: exit 64 (${stderr_lines[0]:-}): give sample_args= in lesson.conf"
-		elif [ "$status" -ne 1 ]; then
-			problem "$lesson: $name as nobody: exit $status, want 1 (stderr: ${stderr_lines[0]:-})"
-		elif [ ${#stderr_lines[@]} -ne 1 ] || [[ $stderr != *"must run as root"* ]]; then
-			problem "$lesson: $name as nobody: want one 'must run as root' line, got: $(paste -sd'|' <<<"$stderr")"
-		fi
-	done <"$BATS_FILE_TMPDIR/table"
+	check_rows nobody
 	report
 }
 
+@test "nothing a run loaded is left behind" {
+	assert_no_new_orphans "$BATS_FILE_TMPDIR/before"
+}
+
 @test "the table covers every lesson with a Makefile, from its --help" {
-	local d lesson rows
+	local d lesson bin expect argv
+	local -A help usage d0
+	# setup_file's table, for all lessons at once; one pass over it.
+	while IFS=$'\t' read -r lesson bin expect argv; do
+		case "$expect $argv" in
+		"help -h") help[$lesson]=1 ;;
+		usage\ -[A-Za-z]) usage[$lesson]=1 ;;
+		"invalid -d 0") d0[$lesson]=1 ;;
+		esac
+	done <"$BATS_FILE_TMPDIR/table"
 	for d in "$ROOT"/lessons/[0-9][0-9]-*/; do
 		[ -e "$d/Makefile" ] || continue
 		lesson=$(basename "$d")
-		rows=$("$ROOT/tests/badinput-table" "${d%/}" 2>"$BATS_TEST_TMPDIR/err") ||
-			problem "$lesson: tests/badinput-table failed: $(cat "$BATS_TEST_TMPDIR/err")"
-		if [ -s "$BATS_TEST_TMPDIR/err" ]; then
-			echo "# $(cat "$BATS_TEST_TMPDIR/err")" >&3
+		# Not built yet (another lesson in progress): listed, not judged.
+		if grep -q "^badinput-table: $lesson: " "$BATS_FILE_TMPDIR/skipped"; then
+			echo "# $(grep "^badinput-table: $lesson: " "$BATS_FILE_TMPDIR/skipped")" >&3
 			continue
 		fi
 		# Every loader: -h, an unknown option, -d's cases (from common).
-		grep -q "	help	-h$" <<<"$rows" || problem "$lesson: no -h row"
-		grep -q "	usage	-[A-Za-z]$" <<<"$rows" || problem "$lesson: no unknown-option row"
-		grep -q "	invalid	-d 0$" <<<"$rows" || problem "$lesson: no '-d 0' row"
+		[ -n "${help[$lesson]:-}" ] || problem "$lesson: no -h row"
+		[ -n "${usage[$lesson]:-}" ] || problem "$lesson: no unknown-option row"
+		[ -n "${d0[$lesson]:-}" ] || problem "$lesson: no '-d 0' row"
 	done
 	# Derived from --help, not hand-written: lesson 00's -i IFACE gets the
 	# interface cases, lesson 16's INTERVAL argument a garbage one.
-	rows=$("$ROOT/tests/badinput-table" "$ROOT/lessons/00-xdp-counter" "$ROOT/lessons/16-runqlat")
-	grep -q "	invalid	-d 1 -i aaaaaaaaaaaaaaaaaaaaaa$" <<<"$rows" ||
+	grep -q "	invalid	-d 1 -i aaaaaaaaaaaaaaaaaaaaaa$" "$BATS_FILE_TMPDIR/table" ||
 		problem "00-xdp-counter: no overlong-interface row"
-	grep -q "runqlat	invalid	-d 1 abc$" <<<"$rows" || problem "16-runqlat: no INTERVAL row"
+	grep -q "runqlat	invalid	-d 1 abc$" "$BATS_FILE_TMPDIR/table" || problem "16-runqlat: no INTERVAL row"
 	report
 }
 
@@ -171,8 +210,9 @@ check_rows() {
 	EOF
 	chmod +x "$dir/build/99-fake/fake"
 	BADINPUT_BUILD=$dir/build "$ROOT/tests/badinput-table" "$dir/lessons/99-fake" >"$dir/table"
-	check_rows usage "$dir/table"
-	check_rows invalid "$dir/table"
+	run_table "$dir/table" "$dir/results"
+	check_rows usage "$dir/table" "$dir/results"
+	check_rows invalid "$dir/table" "$dir/results"
 	printf '%s\n' "${PROBLEMS[@]}" >"$dir/problems"
 	run cat "$dir/problems"
 	assert_line "99-fake: fake -Z: exit 0, want 64 (stderr: )"

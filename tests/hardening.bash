@@ -48,9 +48,26 @@ nobody_copy() {
 	echo "$dir/$(basename "$1")"
 }
 
-# lesson_run_args LESSON: the lesson's `make run` arguments (RUN_ARGS).
+# lesson_run_args LESSON: the lesson's `make run` arguments (RUN_ARGS), with
+# their shell quoting (print-RUN_ARGS would lose it: -c '$(CMD)').
 lesson_run_args() {
-	make -s --no-print-directory -C "$ROOT/lessons/$1" print-RUN_ARGS 2>/dev/null
+	# shellcheck disable=SC2016 # make syntax
+	make -s --no-print-directory -C "$ROOT/lessons/$1" \
+		--eval '_print_raw: ; @: $(info $(RUN_ARGS))' _print_raw 2>/dev/null
+}
+
+# lesson_sample_args LESSON: what a learner types to get past parsing, as
+# shell-quoted words (eval "argv=($(lesson_sample_args L))"): lesson.conf's
+# sample_args= (where $OUT is the lesson's build directory), else the
+# lesson's `make run` arguments, split as the shell in `make run` does.
+lesson_sample_args() {
+	# shellcheck disable=SC2034 # OUT is for the eval below
+	local OUT=$BUILD/$1 args
+	local -a argv
+	args=$(lesson_key "$1" sample_args)
+	[ -n "$args" ] || args=$(lesson_run_args "$1")
+	eval "argv=($args)"
+	[ ${#argv[@]} -eq 0 ] || printf '%q ' "${argv[@]}"
 }
 
 # lesson_key LESSON KEY: a value from lessons/LESSON/lesson.conf.
