@@ -49,7 +49,7 @@ setup() {
 	assert_output --partial "Usage: my_tool"
 	run "$REPO/build/42-my-tool/my_tool" -m soon
 	assert_failure
-	assert_line --index 0 "my_tool: invalid minimum duration 'soon': want milliseconds >= 0"
+	assert_line --index 0 "my_tool: invalid minimum duration 'soon': want a whole number from 0 to 2147483647"
 	# It loads, attaches, prints its header and stops by itself.
 	run "$REPO/build/42-my-tool/my_tool" -d 1
 	assert_success
