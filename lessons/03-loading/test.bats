@@ -172,3 +172,8 @@ loaded_id() {
 	make -s -C "$ROOT/lessons/00-xdp-counter" >/dev/null # the other object it names
 	readme_run 3
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
