@@ -88,7 +88,8 @@ static int try_object(const char *path)
 	f = fopen(path, "rb");
 	if (!f)
 		return lesson_error("cannot open '%s': %s", path, strerror(errno));
-	if (fread(ident, 1, sizeof(ident), f) != sizeof(ident) || memcmp(ident, ELFMAG, SELFMAG)) {
+	if (fread(ident, 1, sizeof(ident), f) != sizeof(ident) ||
+	    memcmp(ident, ELFMAG, SELFMAG) != 0) {
 		fclose(f);
 		return lesson_error("'%s' is not an ELF file", path);
 	}

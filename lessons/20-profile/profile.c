@@ -199,6 +199,11 @@ static int print_folded(struct profile_bpf *skel, __u64 *samples, size_t *nr_lin
 		lines[n++].count = count;
 		*samples += count;
 	}
+	/* An empty map: lines is NULL, which qsort() must not get. */
+	if (!n) {
+		*nr_lines = 0;
+		return 0;
+	}
 	qsort(lines, n, sizeof(*lines), cmp_line);
 	for (i = 0, out = 0; i < n; i++) {
 		if (out && !strcmp(lines[out - 1].line, lines[i].line)) {
@@ -248,7 +253,8 @@ int main(int argc, char **argv)
 	nr_cpus = libbpf_num_possible_cpus();
 	if (nr_cpus < 0)
 		return lesson_fail(nr_cpus, "counting CPUs");
-	links = calloc(nr_cpus, sizeof(*links));
+	/* An array of link pointers, one per CPU. */
+	links = calloc(nr_cpus, sizeof(*links)); // NOLINT(bugprone-sizeof-expression)
 	if (!links)
 		return lesson_error("out of memory");
 

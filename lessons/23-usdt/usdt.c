@@ -64,10 +64,15 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_ARG:
 		colon = strchr(arg, ':');
-		if (!colon || colon == arg || !colon[1] || strchr(colon + 1, ':'))
+		/* argp_error() exits, unless the caller asked ARGP_NO_EXIT. */
+		if (!colon || colon == arg || !colon[1] || strchr(colon + 1, ':')) {
 			argp_error(state, "invalid probe '%s': want PROVIDER:NAME", arg);
-		if (opt.nr_probes == MAX_PROBES)
+			return EINVAL;
+		}
+		if (opt.nr_probes == MAX_PROBES) {
 			argp_error(state, "invalid probe '%s': at most %d probes", arg, MAX_PROBES);
+			return EINVAL;
+		}
 		*colon = '\0';
 		opt.provider[opt.nr_probes] = arg;
 		opt.name[opt.nr_probes++] = colon + 1;

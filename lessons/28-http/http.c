@@ -120,7 +120,7 @@ static int run_socket(struct http_bpf *skel)
 	struct tpacket_stats st;
 	socklen_t st_len = sizeof(st);
 	unsigned long long drops = 0;
-	struct sockaddr_ll from;
+	struct sockaddr_ll from = {};
 	socklen_t from_len = sizeof(from);
 
 	/* Every protocol, both directions, on one interface. */

@@ -105,7 +105,7 @@ static int check_format(void)
 		word = strrchr(decl, ' ');
 		snprintf(name, sizeof(name), "%s", word ? word + 1 : decl + 6);
 		for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-			if (strcmp(name, want[i].name))
+			if (strcmp(name, want[i].name) != 0)
 				continue;
 			if (off != want[i].offset || size != want[i].size) {
 				fclose(f);
