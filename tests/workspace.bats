@@ -211,7 +211,8 @@ ringbuf: supported"
 }
 
 @test "make check: C is clang-formatted, scripts are shellcheck-clean, metadata complete" {
-	run make -s -C "$ROOT" check
+	# clang-tidy over common/ only: the lessons' notes never fail anyway.
+	run env TIDY=common make -s -C "$ROOT" check
 	assert_success
 	assert_output --partial "check: ok"
 }
