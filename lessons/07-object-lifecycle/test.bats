@@ -128,3 +128,8 @@ Removed $PIN/pkt_count"
 	PIN=/sys/fs/bpf/object_lifecycle
 	readme_run 6
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
