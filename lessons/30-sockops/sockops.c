@@ -7,17 +7,12 @@
  */
 #include <argp.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <mntent.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
-#include <linux/magic.h>
 #include <bpf/bpf.h>
 #include "helpers.h"
+#include "cgroup.h"
 #include "sockops.h"
 #include "sockops.skel.h"
 
@@ -34,9 +29,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
 	case 'c':
-		if (!*arg || strlen(arg) >= PATH_MAX - 1)
-			argp_error(state, "invalid cgroup '%s': want a path", arg);
-		cg_arg = arg;
+		cg_arg = lesson_arg_cgroup(state, arg);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -52,32 +45,6 @@ static const struct argp argp = {
 	       "Move a shell into it:  echo $$ > CGROUP/cgroup.procs",
 	.children = lesson_argp_children,
 };
-
-static int cgroup2_mount(char *buf, size_t len)
-{
-	FILE *f = setmntent("/proc/mounts", "r");
-	struct mntent *m;
-	int err = -ENOENT;
-
-	if (!f)
-		return -errno;
-	while ((m = getmntent(f))) {
-		if (!strcmp(m->mnt_type, "cgroup2")) {
-			snprintf(buf, len, "%s", m->mnt_dir);
-			err = 0;
-			break;
-		}
-	}
-	endmntent(f);
-	return err;
-}
-
-static bool is_cgroup2(const char *path)
-{
-	struct statfs st;
-
-	return !statfs(path, &st) && st.f_type == CGROUP2_SUPER_MAGIC;
-}
 
 /* The programs write these while we read them: read each once, untorn. */
 #define READ_ONCE(x) (*(volatile typeof(x) *)&(x))
@@ -121,10 +88,10 @@ static int empty_sockhash(int map_fd)
 int main(int argc, char **argv)
 {
 	struct sockops_bpf *skel = NULL;
+	struct lesson_cgroup cg = { .fd = -1 };
 	struct bpf_link *link = NULL;
-	int err, cgfd = -1, map_fd = -1, msg_fd = -1, n;
-	bool created = false, msg_attached = false;
-	char path[PATH_MAX];
+	int err, map_fd = -1, msg_fd = -1, n;
+	bool msg_attached = false;
 
 	lesson_init(argv[0]);
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
@@ -133,27 +100,9 @@ int main(int argc, char **argv)
 	if (lesson_check_root())
 		return 1;
 
-	if (cg_arg) {
-		snprintf(path, sizeof(path), "%s", cg_arg);
-	} else {
-		err = cgroup2_mount(path, sizeof(path) - 32);
-		if (err)
-			return lesson_fail(err, "finding the cgroup2 mount in /proc/mounts");
-		strcat(path, "/sockops-lesson");
-	}
-	if (mkdir(path, 0755) == 0)
-		created = true;
-	else if (errno != EEXIST)
-		return lesson_fail(-errno, "creating cgroup %s", path);
-	if (!is_cgroup2(path)) {
-		err = lesson_error("%s is not a cgroup v2 directory", path);
+	err = lesson_cgroup_open(&cg, cg_arg, "sockops-lesson");
+	if (err)
 		goto cleanup;
-	}
-	cgfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (cgfd < 0) {
-		err = lesson_fail(-errno, "opening %s", path);
-		goto cleanup;
-	}
 
 	skel = sockops_bpf__open_and_load();
 	if (!skel) {
@@ -178,13 +127,13 @@ int main(int argc, char **argv)
 	msg_attached = true;
 
 	/* Tutorial: bpftool cgroup attach CGROUP sock_ops pinned PROG */
-	link = bpf_program__attach_cgroup(skel->progs.sockops_add, cgfd);
+	link = bpf_program__attach_cgroup(skel->progs.sockops_add, cg.fd);
 	if (!link) {
-		err = lesson_fail(-errno, "attaching sockops_add to cgroup %s", path);
+		err = lesson_fail(-errno, "attaching sockops_add to cgroup %s", cg.path);
 		goto cleanup;
 	}
-	printf("Redirecting loopback TCP of cgroup %s (%s). Ctrl-C to stop.\n", path,
-	       created ? "new" : "existing");
+	printf("Redirecting loopback TCP of cgroup %s (%s). Ctrl-C to stop.\n", cg.path,
+	       cg.created ? "new" : "existing");
 	fflush(stdout);
 
 	while (!lesson_should_stop()) {
@@ -204,9 +153,6 @@ cleanup:
 	if (msg_attached && bpf_prog_detach2(msg_fd, map_fd, BPF_SK_MSG_VERDICT))
 		lesson_error("warning: detaching sk_msg_redir: %s", strerror(errno));
 	sockops_bpf__destroy(skel);
-	if (cgfd >= 0)
-		close(cgfd);
-	if (created && rmdir(path))
-		lesson_error("warning: cannot remove cgroup %s: %s", path, strerror(errno));
+	lesson_cgroup_close(&cg);
 	return err;
 }

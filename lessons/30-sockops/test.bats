@@ -6,27 +6,20 @@
 # 64 KiB): the bytes never became TCP segments.  The same transfer from
 # outside the cgroup is counted nowhere and does use >= 64 packets.
 load ../../tests/lib
+load ../../tests/cgroup
 
 BIN=$OUT/sockops
 XFER=$LESSON_DIR/xfer.py
-CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 SIZE=$((4 << 20))
 
 setup() {
 	lesson_setup
-	[ -n "$CG2" ] || fail "no cgroup2 mount in /proc/mounts"
+	cgroup_setup lsn30
 	# A netns of our own: its lo carries only this test's packets.
 	netns_setup
-	CG=$CG2/lsn30-$$-$BATS_TEST_NUMBER
 }
 
-# Kill what we started (lesson_teardown), then remove any cgroup left.
-teardown() {
-	local rc=0
-	lesson_teardown || rc=$?
-	[ ! -d "$CG" ] || rmdir "$CG"
-	return "$rc"
-}
+teardown() { cgroup_teardown; }
 
 start_loader() {
 	OUTF=$BATS_TEST_TMPDIR/out

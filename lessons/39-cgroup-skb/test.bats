@@ -3,24 +3,17 @@
 # count is exactly N (its echo requests; the replies are ingress); pings from
 # outside the cgroup are not counted.  The cgroup is created and removed.
 load ../../tests/lib
+load ../../tests/cgroup
 
 BIN=$OUT/cgroup_skb
-CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 
 setup() {
 	lesson_setup
-	[ -n "$CG2" ] || fail "no cgroup2 mount in /proc/mounts"
+	cgroup_setup lsn39
 	netns_setup
-	CG=$CG2/lsn39-$$-$BATS_TEST_NUMBER
 }
 
-# Kill what we started (lesson_teardown), then remove any cgroup left.
-teardown() {
-	local rc=0
-	lesson_teardown || rc=$?
-	[ ! -d "$CG" ] || rmdir "$CG"
-	return "$rc"
-}
+teardown() { cgroup_teardown; }
 
 start_counter() {
 	OUTF=$BATS_TEST_TMPDIR/out

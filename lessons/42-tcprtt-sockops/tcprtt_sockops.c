@@ -10,15 +10,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <mntent.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
-#include <linux/magic.h>
 #include "helpers.h"
+#include "cgroup.h"
 #include "tcprtt_sockops.h"
 #include "tcprtt_sockops.skel.h"
 
@@ -30,18 +27,11 @@ static const struct argp_option opts[] = {
 	{},
 };
 
-static bool is_cgroup2(const char *path)
-{
-	struct statfs st;
-
-	return statfs(path, &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC;
-}
-
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	if (key != 'c')
 		return ARGP_ERR_UNKNOWN;
-	if (!is_cgroup2(arg))
+	if (!lesson_is_cgroup2(arg))
 		argp_error(state, "invalid cgroup '%s': not a directory in a cgroup v2 mount", arg);
 	cgroup_arg = arg;
 	return 0;
@@ -58,53 +48,14 @@ static const struct argp argp = {
 	.children = lesson_argp_children,
 };
 
-/* The first cgroup2 mount in /proc/self/mounts (ebpf-go: detectCgroupPath). */
-static int cgroup2_mount(char *buf, size_t len)
-{
-	struct mntent *m;
-	FILE *f = setmntent("/proc/self/mounts", "r");
-	int err = -ENOENT;
-
-	if (!f)
-		return -errno;
-	while ((m = getmntent(f))) {
-		if (!strcmp(m->mnt_type, "cgroup2")) {
-			snprintf(buf, len, "%s", m->mnt_dir);
-			err = 0;
-			break;
-		}
-	}
-	endmntent(f);
-	return err;
-}
-
 /*
  * rmdir fails with EBUSY while a process is inside: move every one back to
  * the parent cgroup first (the cgroup is ours, its members were lent).
  */
 static void remove_cgroup(const char *path)
 {
-	char procs[PATH_MAX], parent[PATH_MAX], *slash;
-	FILE *in, *out;
-	int pid;
-
-	if (snprintf(procs, sizeof(procs), "%s/cgroup.procs", path) >= (int)sizeof(procs))
+	if (lesson_cgroup_move_out(path))
 		return;
-	snprintf(parent, sizeof(parent), "%s", path);
-	slash = strrchr(parent, '/');
-	if (slash)
-		*slash = '\0';
-	strncat(parent, "/cgroup.procs", sizeof(parent) - strlen(parent) - 1);
-	in = fopen(procs, "r");
-	while (in && fscanf(in, "%d", &pid) == 1) {
-		out = fopen(parent, "w");
-		if (out) {
-			fprintf(out, "%d\n", pid);
-			fclose(out);
-		}
-	}
-	if (in)
-		fclose(in);
 	if (rmdir(path))
 		lesson_error("warning: could not remove cgroup %s: %s", path, strerror(errno));
 }
@@ -141,7 +92,7 @@ int main(int argc, char **argv)
 	if (cgroup_arg) {
 		snprintf(path, sizeof(path), "%s", cgroup_arg);
 	} else {
-		err = cgroup2_mount(mnt, sizeof(mnt));
+		err = lesson_cgroup2_mount(mnt, sizeof(mnt));
 		if (err)
 			return lesson_fail(err,
 					   "finding a cgroup v2 mount (mount -t cgroup2 none DIR)");
