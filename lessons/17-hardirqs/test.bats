@@ -118,3 +118,8 @@ $output"
 @test "README: every Run it command works as written" {
 	readme_run 4
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
