@@ -3,7 +3,8 @@
 # random moments during load and attach, a second loader on the same hook,
 # pins left by a crashed run.  After each: nothing of ours left (programs no
 # process holds, pins), and never a crash (status >= 128 other than our
-# own SIGKILL).  The one thing a SIGKILL may leave is lesson 19's classic TC
+# own SIGKILL); "ours" is the lesson's programs (ORPHAN_SCOPE: other test
+# runs on the machine are not this loader's leaks).  The one thing a SIGKILL may leave is lesson 19's classic TC
 # filter (not a bpf_link): the next run must remove it and say so.  Loader names come from the lessons' Makefiles (APPS).
 load lib
 load hardening
@@ -40,6 +41,7 @@ gone_or_stops() {
 }
 
 @test "XDP (lesson 00): interface deleted under the attached program" {
+	ORPHAN_SCOPE=$BUILD/00-xdp-counter
 	local bin out=$BATS_TEST_TMPDIR/out
 	bin=$(app 00-xdp-counter)
 	start_bg "$out" "${IN_NS[@]}" "$bin" -i veth0
@@ -50,6 +52,7 @@ gone_or_stops() {
 }
 
 @test "TC (lesson 19): interface deleted under the attached program" {
+	ORPHAN_SCOPE=$BUILD/19-tc
 	local bin out=$BATS_TEST_TMPDIR/out
 	require_feature tc
 	bin=$(app 19-tc)
@@ -75,6 +78,7 @@ kill_one() {
 }
 
 @test "XDP (lesson 00): SIGKILL at random moments leaves nothing (8 runs)" {
+	ORPHAN_SCOPE=$BUILD/00-xdp-counter
 	local bin i ms problems=()
 	bin=$(app 00-xdp-counter)
 	for i in $(seq 8); do
@@ -95,6 +99,7 @@ tc_filter_id() {
 # A classic TC filter is not a bpf_link: SIGKILL after the attach leaves it
 # (and its program) on the hook; the next run must remove it and say so.
 @test "TC (lesson 19): SIGKILL leaves the filter, the next run removes it (8 runs)" {
+	ORPHAN_SCOPE=$BUILD/19-tc
 	local bin i ms stale left problems=() leaks=0
 	require_feature tc
 	bin=$(app 19-tc)
@@ -133,6 +138,7 @@ tc_filter_id() {
 }
 
 @test "XDP (lesson 00): a second loader on the same interface says busy" {
+	ORPHAN_SCOPE=$BUILD/00-xdp-counter
 	local bin out=$BATS_TEST_TMPDIR/out
 	bin=$(app 00-xdp-counter)
 	start_bg "$out" "${IN_NS[@]}" "$bin" -i veth0
@@ -148,6 +154,7 @@ tc_filter_id() {
 }
 
 @test "pins (lesson 07): stale pins of a crashed run are handled clearly" {
+	ORPHAN_SCOPE=$BUILD/07-object-lifecycle
 	local bin pin
 	require_feature bpffs
 	bin=$(app 07-object-lifecycle)
@@ -173,6 +180,7 @@ tc_filter_id() {
 }
 
 @test "pins (lesson 07): a half-pinned run (SIGKILL) is finished or cleared by the next" {
+	ORPHAN_SCOPE=$BUILD/07-object-lifecycle
 	local bin pin i
 	require_feature bpffs
 	bin=$(app 07-object-lifecycle)

@@ -15,12 +15,16 @@ held_prog_ids() {
 }
 
 # orphans: "ID NAME" of programs built from this workspace that no process
-# holds, plus every bpffs entry (pins), sorted.
+# holds, plus every bpffs entry (pins), sorted.  ORPHAN_SCOPE=DIR (a
+# lesson's build directory, for a loader that never pins): only programs
+# from DIR's objects, no pins, so other test runs on the machine (their
+# programs and pins) are not mistaken for this loader's leaks.
 orphans() {
 	{
-		join -v1 <("$ROOT/tests/bpf-ours" | sort -k1,1) <(held_prog_ids | sort) |
-			sed 's/^/prog /'
-		find /sys/fs/bpf -mindepth 1 ! -path '/sys/fs/bpf/*.debug' 2>/dev/null |
+		join -v1 <("$ROOT/tests/bpf-ours" ${ORPHAN_SCOPE:+"$ORPHAN_SCOPE"} | sort -k1,1) \
+			<(held_prog_ids | sort) | sed 's/^/prog /'
+		[ -n "${ORPHAN_SCOPE:-}" ] ||
+			find /sys/fs/bpf -mindepth 1 ! -path '/sys/fs/bpf/*.debug' 2>/dev/null |
 			sed 's/^/pin /'
 	} | LC_ALL=C sort
 }
