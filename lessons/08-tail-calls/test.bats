@@ -144,3 +144,8 @@ Removed $PIN/jmp_table"
 	PIN=/sys/fs/bpf/tail_calls
 	readme_run 6
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
