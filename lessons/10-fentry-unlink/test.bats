@@ -185,3 +185,8 @@ EXIT unlink 0"
 @test "README: every Run it command works as written" {
 	readme_run 6
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
