@@ -12,15 +12,15 @@
 #include <string.h>
 #include <linux/types.h>
 #include "helpers.h"
-#include "feature.h"
+#include "hook.h"
 #include "tcpconnlat.h"
 #include "tcpconnlat.skel.h"
 
 enum hook { HOOK_AUTO, HOOK_FENTRY, HOOK_KPROBE, HOOK_TRACEPOINT };
 
+/* The -m words, which are also what feature_probe() must say yes to. */
 static const char *const modes[] = { "auto", "fentry", "kprobe", "tracepoint", NULL };
-/* What feature_probe() must say yes to, and how we name each hook set. */
-static const char *const probes[] = { NULL, "fentry", "kprobe", "tracepoint" };
+/* How we name each hook set. */
 static const char *const what[] = {
 	NULL,
 	"fentry on tcp_v4_connect/tcp_v6_connect + tcp_rcv_state_process",
@@ -64,24 +64,6 @@ static const struct argp argp = {
 	.children = lesson_argp_children,
 };
 
-/* Walk fentry -> kprobe; "X unavailable (why)" for each one skipped. */
-static enum hook choose_hook(char *note, size_t len)
-{
-	char why[256];
-	size_t used = 0;
-	enum hook h;
-
-	for (h = HOOK_FENTRY; h < HOOK_TRACEPOINT; h++) {
-		if (feature_probe(probes[h], why, sizeof(why)) == FEATURE_SUPPORTED)
-			break;
-		used += snprintf(note + used, len - used, "%s%s unavailable (%s)", used ? "; " : "",
-				 modes[h], why);
-		if (used >= len)
-			used = len - 1;
-	}
-	return h;
-}
-
 static void set_hook(struct tcpconnlat_bpf *skel, enum hook h)
 {
 	bpf_program__set_autoload(skel->progs.connect_v4_fentry, h == HOOK_FENTRY);
@@ -112,9 +94,7 @@ int main(int argc, char **argv)
 {
 	struct tcpconnlat_bpf *skel;
 	struct ring_buffer *rb = NULL;
-	char note[768] = "";
-	enum hook hook;
-	int err;
+	int err, hook;
 
 	lesson_init(argv[0]);
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
@@ -123,14 +103,10 @@ int main(int argc, char **argv)
 	if (lesson_check_root() || lesson_check_btf())
 		return 1;
 
-	hook = opt.hook;
-	if (hook == HOOK_AUTO) {
-		hook = choose_hook(note, sizeof(note));
-		if (note[0])
-			fprintf(stderr, "tcpconnlat: %s: using %s\n", note, modes[hook]);
-	} else if (feature_probe(probes[hook], note, sizeof(note)) != FEATURE_SUPPORTED) {
-		return lesson_error("%s mode unavailable: %s", modes[hook], note);
-	}
+	/* auto walks fentry -> kprobe -> tracepoint, saying what it skipped and why. */
+	hook = lesson_hook_choose(modes, opt.hook, NULL, NULL);
+	if (hook < 0)
+		return 1;
 
 	skel = tcpconnlat_bpf__open();
 	if (!skel)

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <linux/types.h>
 #include "helpers.h"
-#include "feature.h"
+#include "hook.h"
 #include "tcpstates.h"
 #include "tcpstates.skel.h"
 
@@ -84,17 +84,6 @@ static const struct argp argp = {
 	.children = lesson_argp_children,
 };
 
-/* fentry if the kernel loads it, else the tracepoint tcp_rcv_established fires. */
-static enum hook choose_hook(char *note, size_t len)
-{
-	char why[256];
-
-	if (feature_probe("fentry", why, sizeof(why)) == FEATURE_SUPPORTED)
-		return HOOK_FENTRY;
-	snprintf(note, len, "fentry unavailable (%s)", why);
-	return HOOK_TP_BTF;
-}
-
 static int handle_event(void *ctx, void *data, size_t len)
 {
 	const struct event *e = data;
@@ -114,9 +103,7 @@ int main(int argc, char **argv)
 {
 	struct ring_buffer *rb = NULL;
 	struct tcpstates_bpf *skel;
-	char note[512] = "";
-	enum hook hook = HOOK_AUTO;
-	int err;
+	int err, hook = HOOK_AUTO;
 
 	lesson_init(argv[0]);
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
@@ -125,15 +112,11 @@ int main(int argc, char **argv)
 	if (lesson_check_root() || lesson_check_btf())
 		return 1;
 
+	/* fentry if the kernel loads it, else the tracepoint tcp_rcv_established fires. */
 	if (opt.rtt) {
-		hook = opt.hook;
-		if (hook == HOOK_AUTO) {
-			hook = choose_hook(note, sizeof(note));
-			if (note[0])
-				fprintf(stderr, "tcpstates: %s: using %s\n", note, modes[hook]);
-		} else if (feature_probe(modes[hook], note, sizeof(note)) != FEATURE_SUPPORTED) {
-			return lesson_error("%s mode unavailable: %s", modes[hook], note);
-		}
+		hook = lesson_hook_choose(modes, opt.hook, NULL, NULL);
+		if (hook < 0)
+			return 1;
 	}
 
 	skel = tcpstates_bpf__open();

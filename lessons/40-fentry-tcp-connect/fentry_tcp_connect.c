@@ -11,7 +11,7 @@
 #include <string.h>
 #include <linux/types.h>
 #include "helpers.h"
-#include "feature.h"
+#include "hook.h"
 #include "fentry_tcp_connect.h"
 #include "fentry_tcp_connect.skel.h"
 
@@ -62,9 +62,7 @@ int main(int argc, char **argv)
 {
 	struct fentry_tcp_connect_bpf *skel;
 	struct ring_buffer *rb = NULL;
-	char why[256] = "";
-	enum hook hook;
-	int err;
+	int err, hook;
 
 	lesson_init(argv[0]);
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
@@ -74,18 +72,9 @@ int main(int argc, char **argv)
 		return 1;
 
 	/* Ask the kernel (a real fentry load + attach), not its version. */
-	hook = mode;
-	if (hook == HOOK_AUTO) {
-		hook = HOOK_FENTRY;
-		if (feature_probe("fentry", why, sizeof(why)) != FEATURE_SUPPORTED) {
-			fprintf(stderr,
-				"fentry_tcp_connect: fentry unavailable (%s): using tracepoint\n",
-				why);
-			hook = HOOK_TRACEPOINT;
-		}
-	} else if (feature_probe(modes[hook], why, sizeof(why)) != FEATURE_SUPPORTED) {
-		return lesson_error("%s mode unavailable: %s", modes[hook], why);
-	}
+	hook = lesson_hook_choose(modes, mode, NULL, NULL);
+	if (hook < 0)
+		return 1;
 
 	skel = fentry_tcp_connect_bpf__open();
 	if (!skel)

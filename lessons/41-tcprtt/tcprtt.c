@@ -11,7 +11,7 @@
 #include <string.h>
 #include <linux/types.h>
 #include "helpers.h"
-#include "feature.h"
+#include "hook.h"
 #include "tcprtt.h"
 #include "tcprtt.skel.h"
 
@@ -61,9 +61,7 @@ int main(int argc, char **argv)
 {
 	struct tcprtt_bpf *skel;
 	struct ring_buffer *rb = NULL;
-	char why[256] = "";
-	enum hook hook;
-	int err;
+	int err, hook;
 
 	lesson_init(argv[0]);
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
@@ -73,16 +71,9 @@ int main(int argc, char **argv)
 		return 1;
 
 	/* Ask the kernel (a real fentry load + attach), not its version. */
-	hook = mode;
-	if (hook == HOOK_AUTO) {
-		hook = HOOK_FENTRY;
-		if (feature_probe("fentry", why, sizeof(why)) != FEATURE_SUPPORTED) {
-			fprintf(stderr, "tcprtt: fentry unavailable (%s): using tp_btf\n", why);
-			hook = HOOK_TP_BTF;
-		}
-	} else if (feature_probe(modes[hook], why, sizeof(why)) != FEATURE_SUPPORTED) {
-		return lesson_error("%s mode unavailable: %s", modes[hook], why);
-	}
+	hook = lesson_hook_choose(modes, mode, NULL, NULL);
+	if (hook < 0)
+		return 1;
 
 	skel = tcprtt_bpf__open();
 	if (!skel)
