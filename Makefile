@@ -6,11 +6,17 @@
 #                     re-run the ones it skipped for a missing kernel feature
 #                     inside Debian's 6.1 kernel under qemu (VMTEST=0: don't;
 #                     VMTEST=6.12: that kernel instead)
-#   make vmtest KERNEL=6.1|6.12   build, then run all bats tests inside that
-#                     Debian kernel under qemu (tools/vmtest)
+#   make vmtest KERNEL=6.1|6.12|5.10|7.2   build, then run all bats tests
+#                     inside that Debian kernel under qemu (tools/vmtest)
+#   make vmtest ARCH=arm64 KERNEL=6.1|6.12   the same in an arm64 guest
+#                     (qemu-system-aarch64, TCG) against arm64 builds made
+#                     here with the cross toolchain (build/arm64/)
 #   make test-toolchain DIST=trixie   the host suite (make test VMTEST=0)
 #                     built and run by another Debian release's toolchain in
 #                     a pristine root (tools/freshroot; COMMITTED HEAD only)
+#   make matrix [MATRIX="5.10 arm64-6.12 ..."]   every platform run in turn
+#                     (tools/matrix), then the lesson table and the kernel
+#                     minimum check; hours under emulation
 #   make check        lint: clang-format, shellcheck, lesson metadata, -Werror,
 #                     clang-tidy, and the helper library's unit tests under
 #                     ASan+UBSan
@@ -55,12 +61,41 @@ test: all
 
 KERNEL ?= 6.1
 VMTEST_TIMEOUT ?= 3600
+HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+ifeq ($(ARCH),$(HOST_ARCH))
 vmtest: all
 	@tools/vmtest --kernel $(KERNEL) --timeout $(VMTEST_TIMEOUT) --rw build/test-results/$(notdir $(KERNEL)) \
 		-e RESULTS_LABEL=$(notdir $(KERNEL)) -e VMTEST=0 -- tests/run $(TESTS)
+else
+# Another arch's guest (ARCH=arm64): every lesson cross-built here, static,
+# into build/ARCH/ (lesson 02 too: its usual cross build goes to
+# build/02-portable/ARCH/), which the guest sees as build/; its TAP goes to
+# build/test-results/ARCH-KERNEL/.
+CROSS_COMPILE ?= aarch64-linux-gnu-
+VM_BUILD := $(ROOT)/build/$(ARCH)
+VM_LABEL := $(ARCH)-$(notdir $(KERNEL))
+VM_CROSS := ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) STATIC=1 BUILD_ROOT=$(VM_BUILD)
+.PHONY: vmtest-build
+vmtest-build: deps
+	@tools/deps ensure cross
+	@$(MAKE) all $(VM_CROSS)
+	@$(MAKE) -C lessons/02-portable $(VM_CROSS) OUT=$(VM_BUILD)/02-portable
+vmtest: vmtest-build
+	@mkdir -p build/test-results/$(VM_LABEL)
+	@tools/vmtest --arch $(ARCH) --kernel $(KERNEL) --timeout $(VMTEST_TIMEOUT) \
+		--bind $(VM_BUILD):$(ROOT)/build \
+		--bind $(ROOT)/build/test-results/$(VM_LABEL):$(ROOT)/build/test-results/$(VM_LABEL) \
+		-e RESULTS_LABEL=$(VM_LABEL) -e VMTEST=0 -- tests/run $(TESTS)
+endif
 
 check: common
 	@tools/check
+
+# The whole platform matrix (tools/matrix: host, x86 5.10/6.1/6.12/7.2,
+# arm64 6.1/6.12, Debian 13's toolchain), with progress and an ETA; hours.
+.PHONY: matrix
+matrix: all
+	@tools/matrix run $(MATRIX)
 
 .PHONY: test-toolchain
 DIST ?= trixie
