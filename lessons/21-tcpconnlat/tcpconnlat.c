@@ -13,6 +13,7 @@
 #include <linux/types.h>
 #include "helpers.h"
 #include "hook.h"
+#include "net.h"
 #include "tcpconnlat.h"
 #include "tcpconnlat.skel.h"
 
@@ -80,12 +81,11 @@ static int handle_event(void *ctx, void *data, size_t len)
 	const struct event *e = data;
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 
-	inet_ntop(e->af, e->af == AF_INET ? (const void *)&e->saddr_v4 : e->saddr_v6, src,
-		  sizeof(src));
-	inet_ntop(e->af, e->af == AF_INET ? (const void *)&e->daddr_v4 : e->daddr_v6, dst,
-		  sizeof(dst));
+	/* saddr_v4 and saddr_v6 share their first bytes (a union). */
 	printf("%-7u %-16s %-2d %-15s %-5u %-15s %-5u %.3f\n", e->pid, e->comm,
-	       e->af == AF_INET ? 4 : 6, src, e->lport, dst, e->dport, e->delta_us / 1000.0);
+	       e->af == AF_INET ? 4 : 6, lesson_ip_str(e->af, e->saddr_v6, src, sizeof(src)),
+	       e->lport, lesson_ip_str(e->af, e->daddr_v6, dst, sizeof(dst)), e->dport,
+	       e->delta_us / 1000.0);
 	fflush(stdout);
 	return 0;
 }

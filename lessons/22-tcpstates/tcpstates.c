@@ -13,6 +13,7 @@
 #include <linux/types.h>
 #include "helpers.h"
 #include "hook.h"
+#include "net.h"
 #include "tcpstates.h"
 #include "tcpstates.skel.h"
 
@@ -89,12 +90,11 @@ static int handle_event(void *ctx, void *data, size_t len)
 	const struct event *e = data;
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 
-	inet_ntop(e->family, e->saddr, src, sizeof(src));
-	inet_ntop(e->family, e->daddr, dst, sizeof(dst));
 	printf("%-16llx %-7u %-16s %-2d %-15s %-5u %-15s %-5u %-11s -> %-11s %.3f\n",
-	       (unsigned long long)e->skaddr, e->pid, e->comm, e->family == AF_INET ? 4 : 6, src,
-	       e->sport, dst, e->dport, state_name(e->oldstate), state_name(e->newstate),
-	       e->delta_us / 1000.0);
+	       (unsigned long long)e->skaddr, e->pid, e->comm, e->family == AF_INET ? 4 : 6,
+	       lesson_ip_str(e->family, e->saddr, src, sizeof(src)), e->sport,
+	       lesson_ip_str(e->family, e->daddr, dst, sizeof(dst)), e->dport,
+	       state_name(e->oldstate), state_name(e->newstate), e->delta_us / 1000.0);
 	fflush(stdout);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <linux/types.h>
 #include "helpers.h"
 #include "hook.h"
+#include "net.h"
 #include "fentry_tcp_connect.h"
 #include "fentry_tcp_connect.skel.h"
 
@@ -50,10 +51,9 @@ static int handle_event(void *ctx, void *data, size_t len)
 	const struct event *e = data;
 	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &e->saddr, src, sizeof(src));
-	inet_ntop(AF_INET, &e->daddr, dst, sizeof(dst));
-	printf("%-7u %-16s %-15s %-6u -> %-15s %u\n", e->pid, e->comm, src, e->sport, dst,
-	       e->dport);
+	printf("%-7u %-16s %-15s %-6u -> %-15s %u\n", e->pid, e->comm,
+	       lesson_ip_str(AF_INET, &e->saddr, src, sizeof(src)), e->sport,
+	       lesson_ip_str(AF_INET, &e->daddr, dst, sizeof(dst)), e->dport);
 	fflush(stdout);
 	return 0;
 }

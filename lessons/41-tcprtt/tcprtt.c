@@ -5,13 +5,13 @@
  * each closed IPv4 connection's smoothed RTT from the ring buffer.
  */
 #include <argp.h>
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/types.h>
 #include "helpers.h"
 #include "hook.h"
+#include "net.h"
 #include "tcprtt.h"
 #include "tcprtt.skel.h"
 
@@ -47,13 +47,8 @@ static const struct argp argp = {
 static int handle_event(void *ctx, void *data, size_t len)
 {
 	const struct event *e = data;
-	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &e->saddr, src, sizeof(src));
-	inet_ntop(AF_INET, &e->daddr, dst, sizeof(dst));
-	printf("%-15s %-6u -> %-15s %-6u %.3f\n", src, e->sport, dst, e->dport,
-	       e->srtt_us / 1000.0);
-	fflush(stdout);
+	lesson_print_rtt(e->saddr, e->sport, e->daddr, e->dport, e->srtt_us);
 	return 0;
 }
 
@@ -98,7 +93,7 @@ int main(int argc, char **argv)
 	}
 
 	printf("Tracing IPv4 TCP closes with %s. Ctrl-C to stop.\n", what[hook]);
-	printf("%-15s %-6s -> %-15s %-6s %s\n", "SRC ADDR", "PORT", "DEST ADDR", "PORT", "RTT(ms)");
+	lesson_print_rtt_header();
 	fflush(stdout);
 
 	err = lesson_poll_ringbuf(rb);

@@ -6,7 +6,6 @@
  * in that cgroup create.  A cgroup it created is removed at exit.
  */
 #include <argp.h>
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,6 +15,7 @@
 #include <sys/stat.h>
 #include "helpers.h"
 #include "cgroup.h"
+#include "net.h"
 #include "tcprtt_sockops.h"
 #include "tcprtt_sockops.skel.h"
 
@@ -63,13 +63,8 @@ static void remove_cgroup(const char *path)
 static int handle_event(void *ctx, void *data, size_t len)
 {
 	const struct rtt_event *e = data;
-	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &e->saddr, src, sizeof(src));
-	inet_ntop(AF_INET, &e->daddr, dst, sizeof(dst));
-	printf("%-15s %-6u -> %-15s %-6u %.3f\n", src, e->sport, dst, e->dport,
-	       e->srtt_us / 1000.0);
-	fflush(stdout);
+	lesson_print_rtt(e->saddr, e->sport, e->daddr, e->dport, e->srtt_us);
 	return 0;
 }
 
@@ -128,7 +123,7 @@ int main(int argc, char **argv)
 
 	printf("Attached sockops_rtt to cgroup %s (%s). Ctrl-C to stop.\n", path,
 	       created ? "created, removed at exit" : "given");
-	printf("%-15s %-6s -> %-15s %-6s %s\n", "SRC ADDR", "PORT", "DEST ADDR", "PORT", "RTT(ms)");
+	lesson_print_rtt_header();
 	fflush(stdout);
 
 	err = lesson_poll_ringbuf(rb);
