@@ -385,3 +385,40 @@ $(cat "$3")"
 	[ -z "$5" ] || grep -qF -- "$5" "$3" || fail "README command did not print \"$5\": $2
 $(cat "$3")"
 }
+
+# The loader under test, as most test.bats files drive it: $BIN in the
+# background with its output in $T/out (set T in setup).
+# start_bin READY_RE [ARG...]: start $BIN ARGs (start_bg, BG_PID) and
+# return once its output has a line matching READY_RE.
+start_bin() {
+	local ready=$1
+	shift
+	start_bg "$T/out" "$BIN" "$@"
+	wait_for_line "$T/out" "$ready"
+}
+
+# wait_prog_gone NAME [MESSAGE]: within 10 s no program named NAME is
+# loaded (bpftool prog show name NAME); else fail with MESSAGE (default
+# "NAME still loaded").
+wait_prog_gone() {
+	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name $1)\" ]" ||
+		fail "${2:-$1 still loaded}"
+}
+
+# assert_signals_detach COUNT NAMES_RE [ARG...]: for SIGINT, then SIGTERM:
+# the .bats file's `start ARGs` loads COUNT programs whose `bpftool prog
+# show` line matches NAMES_RE; the signal stops it with exit 0 and within
+# 10 s none of them is left.
+assert_signals_detach() {
+	local want=$1 names=$2 sig
+	shift 2
+	for sig in INT TERM; do
+		start "$@"
+		run grep -cE "$names" < <("$BPFTOOL" prog show)
+		assert_equal "$output" "$want"
+		stop_bg "$BG_PID" "$sig"
+		assert_equal "$STATUS" 0
+		wait_until 10 bash -c "! $BPFTOOL prog show | grep -qE '$names'" ||
+			fail "programs still loaded after SIG$sig"
+	done
+}

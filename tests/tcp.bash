@@ -51,3 +51,11 @@ gated_connect() {
 netem_delay() {
 	tc -n "$NS" qdisc add dev veth0 root netem delay "${1}ms"
 }
+
+# tcp_setup: the setup() of a lesson whose loader watches TCP connections
+# the test makes: lesson_setup, a fresh netns_setup, T=$BATS_TEST_TMPDIR.
+tcp_setup() {
+	lesson_setup
+	netns_setup
+	T=$BATS_TEST_TMPDIR
+}

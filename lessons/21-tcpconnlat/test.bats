@@ -10,17 +10,10 @@ BIN=$OUT/tcpconnlat
 PORT=47121	# the server's port; clients bind 4712x
 SPORT=47122
 
-setup() {
-	lesson_setup
-	netns_setup
-	T=$BATS_TEST_TMPDIR
-}
+setup() { tcp_setup; }
 teardown() { lesson_teardown; }
 
-start() {
-	start_bg "$T/out" "$BIN" "$@"
-	wait_for_line "$T/out" '^PID +COMM +IP +SADDR +LPORT +DADDR +DPORT +LAT\(ms\)$'
-}
+start() { start_bin '^PID +COMM +IP +SADDR +LPORT +DADDR +DPORT +LAT\(ms\)$' "$@"; }
 
 stop() { stop_bg_output "$T/out"; }
 

@@ -10,17 +10,10 @@ BIN=$OUT/tcpstates
 PORT=47131
 SPORT=47132
 
-setup() {
-	lesson_setup
-	netns_setup
-	T=$BATS_TEST_TMPDIR
-}
+setup() { tcp_setup; }
 teardown() { lesson_teardown; }
 
-start() {
-	start_bg "$T/out" "$BIN" "$@"
-	wait_for_line "$T/out" '^SKADDR +PID +COMM +IP +LADDR +LPORT +RADDR +RPORT +OLDSTATE +-> +NEWSTATE +MS$'
-}
+start() { start_bin '^SKADDR +PID +COMM +IP +LADDR +LPORT +RADDR +RPORT +OLDSTATE +-> +NEWSTATE +MS$' "$@"; }
 
 stop() { stop_bg_output "$T/out"; }
 
@@ -209,16 +202,7 @@ LAST_ACK->CLOSE"
 }
 
 @test "SIGINT and SIGTERM detach everything" {
-	local sig names='name (handle_set_state|rtt_fentry|rtt_tp_btf) '
-	for sig in INT TERM; do
-		start -r
-		run grep -cE "$names" < <("$BPFTOOL" prog show)
-		assert_equal "$output" 2
-		stop_bg "$BG_PID" "$sig"
-		assert_equal "$STATUS" 0
-		wait_until 10 bash -c "! $BPFTOOL prog show | grep -qE '$names'" ||
-			fail "programs still loaded after SIG$sig"
-	done
+	assert_signals_detach 2 'name (handle_set_state|rtt_fentry|rtt_tp_btf) ' -r
 }
 
 @test "README: every command of 'Run it' works as written" {

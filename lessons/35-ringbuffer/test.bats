@@ -14,10 +14,7 @@ setup() {
 }
 teardown() { lesson_teardown; }
 
-start() {
-	start_bg "$T/out" "$BIN" "$@"
-	wait_for_line "$T/out" '^Tracing execve\(\)'
-}
+start() { start_bin '^Tracing execve\(\)' "$@"; }
 stop() { stop_bg_output "$T/out"; }
 
 # execs N: exactly N execve() calls by processes named execloop.
@@ -121,8 +118,7 @@ overflow() {
 	assert_equal "$STATUS" 0
 	start -a output
 	stop
-	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name execve_event)\" ]" ||
-		fail "execve_event still loaded"
+	wait_prog_gone execve_event
 }
 
 # readme_commands: the indented lines of the README's "Run it" section.

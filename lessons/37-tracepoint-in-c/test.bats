@@ -21,10 +21,7 @@ teardown() {
 	lesson_teardown
 }
 
-start() {
-	start_bg "$T/out" "$BIN" "$@"
-	wait_for_line "$T/out" '^mm_page_alloc: '
-}
+start() { start_bin '^mm_page_alloc: ' "$@"; }
 
 # last ALLOCS|PAGES: the last count it printed.
 last() {

@@ -14,10 +14,7 @@ setup() {
 }
 teardown() { lesson_teardown; }
 
-start() {
-	start_bg "$T/out" "$BIN" "$@"
-	wait_for_line "$T/out" '^PID +TID +COMM +FILENAME$'
-}
+start() { start_bin '^PID +TID +COMM +FILENAME$' "$@"; }
 
 # cat_file: a gated cat of $T/hello38; sets CAT to its PID, after it ran.
 cat_file() {
@@ -103,8 +100,7 @@ cat_file() {
 	assert_equal "$STATUS" 0
 	start
 	stop_bg_output "$T/out"
-	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name raw_openat)\" ]" ||
-		fail "raw_openat still loaded"
+	wait_prog_gone raw_openat
 	# The map goes with its last reference, the program's (freed a bit later).
 	wait_until 10 bash -c "[ -z \"\$($BPFTOOL map show name raw_events)\" ]" ||
 		fail "raw_events still there"

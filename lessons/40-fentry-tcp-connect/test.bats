@@ -8,17 +8,10 @@ load ../../tests/tcp
 BIN=$OUT/fentry_tcp_connect
 PORT=47141
 
-setup() {
-	lesson_setup
-	netns_setup
-	T=$BATS_TEST_TMPDIR
-}
+setup() { tcp_setup; }
 teardown() { lesson_teardown; }
 
-start() {
-	start_bg "$T/out" "$BIN" "$@"
-	wait_for_line "$T/out" '^PID +COMM +SRC ADDR +PORT +-> +DEST ADDR +PORT$'
-}
+start() { start_bin '^PID +COMM +SRC ADDR +PORT +-> +DEST ADDR +PORT$' "$@"; }
 
 stop() { stop_bg_output "$T/out"; }
 
@@ -99,16 +92,7 @@ three_connects() {
 }
 
 @test "SIGINT and SIGTERM detach everything" {
-	local sig names='name (tcp_connect|tcp_state) '
-	for sig in INT TERM; do
-		start
-		run grep -cE "$names" < <("$BPFTOOL" prog show)
-		assert_equal "$output" 1
-		stop_bg "$BG_PID" "$sig"
-		assert_equal "$STATUS" 0
-		wait_until 10 bash -c "! $BPFTOOL prog show | grep -qE '$names'" ||
-			fail "programs still loaded after SIG$sig"
-	done
+	assert_signals_detach 1 'name (tcp_connect|tcp_state) '
 }
 
 @test "README: every command of 'Run it' works as written" {

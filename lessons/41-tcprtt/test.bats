@@ -9,17 +9,10 @@ BIN=$OUT/tcprtt
 PORT=47151
 SPORT=47152
 
-setup() {
-	lesson_setup
-	netns_setup
-	T=$BATS_TEST_TMPDIR
-}
+setup() { tcp_setup; }
 teardown() { lesson_teardown; }
 
-start() {
-	start_bg "$T/out" "$BIN" "$@"
-	wait_for_line "$T/out" '^SRC ADDR +PORT +-> +DEST ADDR +PORT +RTT\(ms\)$'
-}
+start() { start_bin '^SRC ADDR +PORT +-> +DEST ADDR +PORT +RTT\(ms\)$' "$@"; }
 
 stop() { stop_bg_output "$T/out"; }
 
@@ -120,16 +113,7 @@ netem_case() {
 }
 
 @test "SIGINT and SIGTERM detach everything" {
-	local sig names='name (tcp_close|tcp_set_state) '
-	for sig in INT TERM; do
-		start
-		run grep -cE "$names" < <("$BPFTOOL" prog show)
-		assert_equal "$output" 1
-		stop_bg "$BG_PID" "$sig"
-		assert_equal "$STATUS" 0
-		wait_until 10 bash -c "! $BPFTOOL prog show | grep -qE '$names'" ||
-			fail "programs still loaded after SIG$sig"
-	done
+	assert_signals_detach 1 'name (tcp_close|tcp_set_state) '
 }
 
 @test "README: every command of 'Run it' works as written" {

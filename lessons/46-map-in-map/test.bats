@@ -13,10 +13,7 @@ setup() {
 }
 teardown() { lesson_teardown; }
 
-start() {
-	start_bg "$T/out" "$BIN" "$@"
-	wait_for_line "$T/out" '^Holding the maps\. Ctrl-C to stop\.$'
-}
+start() { start_bin '^Holding the maps\. Ctrl-C to stop\.$' "$@"; }
 
 # le_u32 HEXBYTES...: bpftool's little-endian bytes ("0x36" "0x13" ...) as a number.
 le_u32() { echo $(($4 << 24 | $3 << 16 | $2 << 8 | $1)); }
@@ -82,8 +79,7 @@ slot0() {
 	assert_equal "$STATUS" 0
 	start
 	stop_bg_output "$T/out"
-	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name count_getpid)\" ]" ||
-		fail "count_getpid still loaded"
+	wait_prog_gone count_getpid
 	wait_until 10 bash -c "! $BPFTOOL map show | grep -qE 'name (outer_array|outer_hash|inner_[abc]|inner_tmpl) '" ||
 		fail "maps left: $($BPFTOOL map show | grep -E 'outer_|inner_')"
 }
