@@ -133,3 +133,8 @@ readme_cmd() {
 	assert_success
 	assert_output "kernel: 1000 samples, sum 500500, 0 out of order, 0 short, 1 drain calls"
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
