@@ -181,3 +181,8 @@ readme_commands() {
 	assert_output 0
 	rm -f /tmp/profile.folded
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
