@@ -29,6 +29,8 @@
 #                     regenerate vmlinux/$(ARCH)/vmlinux.h from a kernel's
 #                     own BTF: this one (default), a Debian release's kernel
 #                     package (FROM=trixie), or a .deb/image (tools/vmlinux-gen)
+#   make bench [QUICK=1]   bench/RESULTS.md: loader, tracing, XDP, transport
+#                     and build costs next to the peer tools (bench/run)
 #   make clean
 .DELETE_ON_ERROR:
 ROOT := $(CURDIR)
@@ -126,6 +128,15 @@ vmlinux: deps
 readme-table:
 	@tools/lesson-table --update README.md
 	@[ ! -e README.zh.md ] || tools/lesson-table --update README.zh.md
+
+# make bench [QUICK=1] [BENCH_OUT=DIR]: the lessons' costs next to their peers
+# (Go, bpftrace, libbpf-tools, strace) as ratios, in DIR/RESULTS.md + PNGs.
+BENCH_OUT ?= bench
+.PHONY: bench
+bench: all
+	@tools/deps ensure peers
+	@$(MAKE) -C bench
+	@bench/run $(if $(filter 1,$(QUICK)),--quick) --out $(BENCH_OUT)
 
 clean:
 	rm -rf build build-san compile_commands.json
