@@ -194,3 +194,8 @@ readme_commands() {
 	assert [ "$n" -ge 4 ]
 	assert_not_exists "$PIN"
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
