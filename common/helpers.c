@@ -486,6 +486,12 @@ int lesson_poll_perfbuf(struct perf_buffer *pb)
 	return 0;
 }
 
+void lesson_report_drops(__u64 dropped)
+{
+	if (dropped)
+		lesson_error("%llu events dropped (ring buffer full)", (unsigned long long)dropped);
+}
+
 static void print_stars(__u32 val, __u32 max, int width)
 {
 	int n = max ? (int)((__u64)val * width / max) : 0, i;

@@ -114,6 +114,13 @@ void lesson_lines_feed(struct lesson_lines *l, const char *buf, size_t n,
 int lesson_poll_ringbuf(struct ring_buffer *rb);
 int lesson_poll_perfbuf(struct perf_buffer *pb);
 
+/*
+ * A ring buffer loader's report of its BPF-side drop counter (bumped when
+ * bpf_ringbuf_reserve failed): "name: N events dropped (ring buffer full)"
+ * on stderr; nothing when N is 0.
+ */
+void lesson_report_drops(__u64 dropped);
+
 /* bcc-style log2 histogram: slot i counts values in [2^i, 2^(i+1)). */
 void lesson_print_log2_hist(const __u32 *vals, int nr_slots, const char *unit);
 

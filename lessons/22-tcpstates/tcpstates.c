@@ -158,9 +158,7 @@ int main(int argc, char **argv)
 				       sizeof(skel->bss->rtt_hist) / sizeof(skel->bss->rtt_hist[0]),
 				       "usecs");
 	}
-	if (skel->bss->dropped)
-		fprintf(stderr, "tcpstates: %llu events dropped (ring buffer full)\n",
-			(unsigned long long)skel->bss->dropped);
+	lesson_report_drops(skel->bss->dropped);
 
 cleanup:
 	ring_buffer__free(rb);

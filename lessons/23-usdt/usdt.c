@@ -241,9 +241,7 @@ int main(int argc, char **argv)
 		printf("%-8s %-7s %-20s %s\n", "TIME", "PID", "PROBE", "ARGS");
 
 	err = lesson_poll_ringbuf(rb);
-	if (skel->bss->dropped)
-		fprintf(stderr, "usdt: %llu events dropped (ring buffer full)\n",
-			(unsigned long long)skel->bss->dropped);
+	lesson_report_drops(skel->bss->dropped);
 
 cleanup:
 	ring_buffer__free(rb);

@@ -104,9 +104,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	err = lesson_poll_ringbuf(rb);
-	if (skel->bss->dropped)
-		fprintf(stderr, "fentry_tcp_connect: %llu events dropped (ring buffer full)\n",
-			(unsigned long long)skel->bss->dropped);
+	lesson_report_drops(skel->bss->dropped);
 
 cleanup:
 	ring_buffer__free(rb);
