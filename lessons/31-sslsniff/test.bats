@@ -38,7 +38,7 @@ start_server() {
 	SPID=$!
 	_BG_PIDS+=("$SPID")
 	exec {SFD}>"$T/s.in"
-	wait_until 10 listening || fail "s_server does not listen on $PORT: $(cat "$T/s.out")"
+	wait_until 30 listening || fail "s_server does not listen on $PORT: $(cat "$T/s.out")"
 }
 
 # start_client: openssl s_client the same way: fd CFD, $T/c.out, CPID.
@@ -51,9 +51,10 @@ start_client() {
 	exec {CFD}>"$T/c.in"
 }
 
-# got FILE LINE: wait until FILE holds LINE, a whole line.
+# got FILE LINE: wait until FILE holds LINE, a whole line.  A generous
+# bound: under emulation (tools/vmtest) a Python TLS client takes seconds.
 got() {
-	wait_until 10 grep -qxF -- "$2" "$1" || fail "never received '$2'; got: $(cat "$1")"
+	wait_until 30 grep -qxF -- "$2" "$1" || fail "never received '$2'; got: $(cat "$1")"
 }
 
 # talk MSG REPLY: the client sends the line MSG, then the server REPLY.
@@ -118,8 +119,8 @@ with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as s:
 	printf '%s\n' "$reply" >&"$SFD"
 	wait "$py" || fail "the python client failed: $(cat "$T/py.out")"
 	assert_equal "$(cat "$T/py.out")" "$reply"
-	wait_for_count "$T/all" "^[0-9:]{8} +[A-Z]+ +($py|$SPID) " 4
-	wait_for_count "$T/py" "^[0-9:]{8} +[A-Z]+ +$py " 2
+	wait_for_count "$T/all" "^[0-9:]{8} +[A-Z]+ +($py|$SPID) " 4 30
+	wait_for_count "$T/py" "^[0-9:]{8} +[A-Z]+ +$py " 2 30
 	stop_bg_output "$T/py"
 	assert_line --index 0 --partial ", comm python3. Ctrl-C to stop."
 	assert_equal "$(calls "$T/py" "$py")" \
