@@ -114,8 +114,7 @@ run_target() {
 	assert_output --regexp "uretprobe +filename $TARGET"
 	stop_bg "$BG_PID" TERM
 	assert_equal "$STATUS" 0
-	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name uretprobe_ret)\" ]" ||
-		fail "uretprobe_ret still loaded"
+	wait_prog_gone uretprobe_ret
 	run "$BPFTOOL" perf
 	refute_output --partial "$TARGET"
 	run "$TARGET" 1
@@ -126,4 +125,9 @@ run_target() {
 	readme_run 5
 	assert_equal "$(awk '$3 == "uret_target" { print $4 }' "$T/readme-2.out" | paste -sd' ')" \
 		"-10 -3 4"
+}
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
 }
