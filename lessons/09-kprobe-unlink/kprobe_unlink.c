@@ -8,6 +8,7 @@
 #include <argp.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/types.h>
 #include "helpers.h"
 #include "feature.h"
@@ -69,6 +70,21 @@ static int handle_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
+/*
+ * arm64 (like every newer port) has no unlink(2), only unlinkat(2): its
+ * kernels have no syscalls/sys_enter_unlink tracepoint to attach to.
+ */
+static bool syscall_tp_exists(const char *name)
+{
+	const char *tracefs = lesson_ensure_tracefs();
+	char path[256];
+
+	if (!tracefs)
+		return true; /* let the attach say what is wrong */
+	snprintf(path, sizeof(path), "%s/events/syscalls/%s", tracefs, name);
+	return access(path, F_OK) == 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct kprobe_unlink_bpf *skel;
@@ -109,9 +125,11 @@ int main(int argc, char **argv)
 	 */
 	bpf_program__set_autoload(skel->progs.unlink_kprobe, use_kprobe);
 	bpf_program__set_autoload(skel->progs.unlink_kretprb, use_kprobe);
-	bpf_program__set_autoload(skel->progs.unlink_tp_in, !use_kprobe);
+	bpf_program__set_autoload(skel->progs.unlink_tp_in,
+				  !use_kprobe && syscall_tp_exists("sys_enter_unlink"));
 	bpf_program__set_autoload(skel->progs.unlinkat_tp_in, !use_kprobe);
-	bpf_program__set_autoload(skel->progs.unlink_tp_out, !use_kprobe);
+	bpf_program__set_autoload(skel->progs.unlink_tp_out,
+				  !use_kprobe && syscall_tp_exists("sys_exit_unlink"));
 	bpf_program__set_autoload(skel->progs.unlinkat_tp_out, !use_kprobe);
 
 	err = kprobe_unlink_bpf__load(skel);

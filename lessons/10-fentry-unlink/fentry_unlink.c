@@ -8,6 +8,7 @@
 #include <argp.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/types.h>
 #include "helpers.h"
 #include "feature.h"
@@ -91,6 +92,21 @@ static enum hook choose_hook(char *note, size_t len)
 	return h;
 }
 
+/*
+ * arm64 (like every newer port) has no unlink(2), only unlinkat(2): its
+ * kernels have no syscalls/sys_enter_unlink tracepoint to attach to.
+ */
+static bool syscall_tp_exists(const char *name)
+{
+	const char *tracefs = lesson_ensure_tracefs();
+	char path[256];
+
+	if (!tracefs)
+		return true; /* let the attach say what is wrong */
+	snprintf(path, sizeof(path), "%s/events/syscalls/%s", tracefs, name);
+	return access(path, F_OK) == 0;
+}
+
 static void set_hook(struct fentry_unlink_bpf *skel, enum hook h)
 {
 	struct {
@@ -111,6 +127,10 @@ static void set_hook(struct fentry_unlink_bpf *skel, enum hook h)
 	/* Not autoloaded = not loaded, not attached by __attach() either. */
 	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
 		bpf_program__set_autoload(progs[i].prog, progs[i].hook == h);
+	if (h == HOOK_TRACEPOINT && !syscall_tp_exists("sys_enter_unlink")) {
+		bpf_program__set_autoload(skel->progs.unl_tp_in, false);
+		bpf_program__set_autoload(skel->progs.unl_tp_out, false);
+	}
 }
 
 static int handle_event(void *ctx, void *data, size_t len)
