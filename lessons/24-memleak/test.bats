@@ -129,8 +129,7 @@ last_report() { awk -v re="$HEADER" '$0 ~ re { buf = "" } { buf = buf $0 "\n" } 
 	assert_output 7
 	stop_bg "$BG_PID" TERM
 	assert_equal "$STATUS" 0
-	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name malloc_exit)\" ]" ||
-		fail "malloc_exit still loaded"
+	wait_prog_gone malloc_exit
 	# The process is untouched: it goes on and leaks when told.
 	kill -USR1 "$leaky"
 	wait_for_line "$T/leaky.out" '^leaked$'
@@ -145,8 +144,7 @@ last_report() { awk -v re="$HEADER" '$0 ~ re { buf = "" } { buf = buf $0 "\n" } 
 	assert_equal "$STATUS" 0
 	run kill -0 "$child"
 	assert_failure
-	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name free_enter)\" ]" ||
-		fail "free_enter still loaded"
+	wait_prog_gone free_enter
 }
 
 # The README's "Run it" commands, exactly as written there.

@@ -146,8 +146,7 @@ stop() { stop_bg_output "$OUTF"; }
 	assert_output --partial tracepoint
 	stop_bg "$BG_PID" TERM
 	assert_equal "$STATUS" 0
-	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name biopattern_rq)\" ]" ||
-		fail "biopattern_rq still loaded"
+	wait_prog_gone biopattern_rq
 }
 
 # The commands of README.md's "Run it", as written there.

@@ -110,8 +110,7 @@ start() {
 	assert_output --partial "attach_type lsm_mac"
 	stop_bg "$BG_PID" TERM
 	assert_equal "$STATUS" 0
-	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name lsm_connect)\" ]" ||
-		fail "lsm_connect still loaded"
+	wait_prog_gone lsm_connect
 	conn 127.0.0.2 53 DGRAM
 	assert_success
 }

@@ -122,15 +122,13 @@ start() {
 	assert_output --partial socket_filter
 	stop_bg "$BG_PID" TERM
 	assert_equal "$STATUS" 0
-	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name http_filter)\" ]" ||
-		fail "http_filter still loaded"
+	wait_prog_gone http_filter
 	start "$BIN" -m syscall
 	run "$BPFTOOL" prog show name read_exit_tp
 	assert_output --partial tracepoint
 	stop_bg "$BG_PID" TERM
 	assert_equal "$STATUS" 0
-	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name read_exit_tp)\" ]" ||
-		fail "read_exit_tp still loaded"
+	wait_prog_gone read_exit_tp
 }
 
 readme_cmd() {

@@ -113,8 +113,7 @@ stop() { stop_bg_output "$OUTF"; }
 	assert_output ""
 	stop_bg "$BG_PID" TERM
 	assert_equal "$STATUS" 0
-	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name signal_ptrace)\" ]" ||
-		fail "signal_ptrace still loaded"
+	wait_prog_gone signal_ptrace
 }
 
 # readme_cmd CMD: CMD appears in README.md's "Run it" section as written.

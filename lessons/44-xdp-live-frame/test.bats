@@ -54,8 +54,7 @@ peer_rx() { ip -n "$NS-peer" -s link show dev veth1 | awk '/RX:/ { getline; prin
 	assert [ "$sent" -gt 0 ]
 	# Every frame the program ran for went out; none beyond them.
 	assert_equal "$(($(peer_rx) - rx0))" "$sent"
-	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name xdp_prog_func)\" ]" ||
-		fail "xdp_prog_func still loaded"
+	wait_prog_gone xdp_prog_func
 }
 
 @test "SIGTERM interrupts too and exits 0" {
@@ -65,8 +64,7 @@ peer_rx() { ip -n "$NS-peer" -s link show dev veth1 | awk '/RX:/ { getline; prin
 	stop_bg "$BG_PID" TERM
 	assert_equal "$STATUS" 0
 	wait_for_line "$OUTF" '^Interrupted after [0-9]+ frames\.$'
-	wait_until 10 bash -c "[ -z \"\$($BPFTOOL prog show name xdp_prog_func)\" ]" ||
-		fail "xdp_prog_func still loaded"
+	wait_prog_gone xdp_prog_func
 }
 
 @test "bad input: unknown option, count, size, MAC, mode, interface, not root" {
