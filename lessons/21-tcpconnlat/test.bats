@@ -198,3 +198,8 @@ netem_case() {
 	assert_success
 	stop
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
