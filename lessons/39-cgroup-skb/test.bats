@@ -119,3 +119,8 @@ detach_after() {
 	assert_equal "$(tail -1 "$OUTF")" "number of packets: 2"
 	assert [ ! -e "$CG" ]
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
