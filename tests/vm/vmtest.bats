@@ -61,3 +61,19 @@ setup() {
 	assert_equal "$status" 2
 	assert_line "vmtest: no command"
 }
+
+@test "--arch arm64: an arm64 kernel over an arm64 root, this workspace read-only at its path" {
+	# On demand: the first run fetches the kernel and makes the arm64 root
+	# (about 6 minutes; cached in build/vmtest/ after).
+	[ "${VMTEST_ARM64:-0}" = 1 ] || skip "arm64 guest not asked for (VMTEST_ARM64=1)"
+	cd "$ROOT"
+	run --separate-stderr "$ROOT/tools/vmtest" --arch arm64 --kernel 6.12 -- \
+		bash -c 'uname -m; uname -r; pwd; test -e README.md && echo seen;
+			touch README.md 2>/dev/null || echo read-only; exit 5'
+	assert_equal "$status" 5
+	assert_line --index 0 aarch64
+	assert_line --index 1 --regexp '^6\.12\.[0-9]+.*-arm64$'
+	assert_line --index 2 "$ROOT"
+	assert_line --index 3 seen
+	assert_line --index 4 read-only
+}
