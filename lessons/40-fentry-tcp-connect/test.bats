@@ -104,3 +104,8 @@ three_connects() {
 	assert_success
 	assert_output --partial "sock:inet_sock_set_state"
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
