@@ -125,3 +125,8 @@ netem_case() {
 	assert_success
 	assert_output --partial "tp_btf/inet_sock_set_state"
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
