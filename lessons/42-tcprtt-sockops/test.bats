@@ -135,3 +135,8 @@ in_and_out() {
 	run find "$CGMNT" -maxdepth 1 -name 'lesson-tcprtt-sockops.*'
 	assert_output ""
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
