@@ -31,6 +31,11 @@ TRACEPOINTS="unlink_tp_in tracepoint
 unlink_tp_out tracepoint
 unlinkat_tp_in tracepoint
 unlinkat_tp_out tracepoint"
+# arm64 has no unlink(2) and so no sys_enter_unlink: only the unlinkat pair.
+[ -e /sys/kernel/tracing/events/syscalls/sys_enter_unlink ] ||
+	[ ! -d /sys/kernel/tracing/events/syscalls ] ||
+	TRACEPOINTS="unlinkat_tp_in tracepoint
+unlinkat_tp_out tracepoint"
 
 # stop: SIGINT, exit 0, output in $output (tests/lib.bash).
 stop() { stop_bg_output "$T/out"; }

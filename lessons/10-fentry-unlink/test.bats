@@ -36,6 +36,11 @@ unl_tp_out tracepoint
 unlat_tp_in tracepoint
 unlat_tp_out tracepoint"
 )
+# arm64 has no unlink(2) and so no sys_enter_unlink: only the unlinkat pair.
+[ -e /sys/kernel/tracing/events/syscalls/sys_enter_unlink ] ||
+	[ ! -d /sys/kernel/tracing/events/syscalls ] ||
+	WANT[tracepoint]="unlat_tp_in tracepoint
+unlat_tp_out tracepoint"
 
 # pair_reason HOOK: why HOOK's pair of programs cannot work; fails if it can.
 pair_reason() {
