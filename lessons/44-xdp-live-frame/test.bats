@@ -104,3 +104,8 @@ peer_rx() { ip -n "$NS-peer" -s link show dev veth1 | awk '/RX:/ { getline; prin
 	run tools/testenv teardown lsn44
 	assert_success
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
