@@ -99,3 +99,8 @@ readme_commands() {
 	done < <(readme_commands)
 	assert [ "$n" -ge 2 ]
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
