@@ -4,7 +4,8 @@
 load lib
 
 setup() {
-	"$ROOT/tools/deps" check peers >/dev/null ||
+	# installed at all? (asked with the system PATH: ours is restricted)
+	PATH=/usr/sbin:/usr/bin:/sbin:/bin "$ROOT/tools/deps" check peers >/dev/null ||
 		skip "peer tools not installed: tools/deps ensure peers"
 	# tests/run's PATH holds build/test commands only; add the peers'.
 	"$ROOT/tools/deps" path "$BATS_TEST_TMPDIR/path" build test peers
