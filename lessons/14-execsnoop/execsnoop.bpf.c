@@ -37,6 +37,7 @@ int execsnoop_enter(struct trace_event_raw_sys_enter *ctx)
 	__u32 pid = bpf_get_current_pid_tgid() >> 32, ppid;
 	const char *argp;
 	struct event *ev;
+	__u32 off;
 	int i, n;
 
 	/* The parent is a kernel pointer chain: CO-RE reads it safely. */
@@ -57,11 +58,20 @@ int execsnoop_enter(struct trace_event_raw_sys_enter *ctx)
 		if (bpf_probe_read_user(&argp, sizeof(argp), &argv[i]) || !argp)
 			return 0;
 		/* ...then the string it points to.  Bound the offset for the verifier. */
-		if (ev->args_size > ARGS_SIZE - ARG_LEN)
+		off = ev->args_size;
+		if (off > ARGS_SIZE - ARG_LEN)
 			return 0;
-		n = bpf_probe_read_user_str(&ev->args[ev->args_size], ARG_LEN, argp);
-		if (n < 0)
-			return 0;
+		n = bpf_probe_read_user_str(&ev->args[off], ARG_LEN, argp);
+		if (n < 0) {
+			/*
+			 * The string's page is not in memory yet (a fresh fork
+			 * execs literals it never touched) and this program
+			 * cannot fault it in: show "?" and go on to the next.
+			 */
+			ev->args[off] = '?';
+			ev->args[off + 1] = '\0';
+			n = 2;
+		}
 		ev->args_count++;
 		ev->args_size += n;
 	}

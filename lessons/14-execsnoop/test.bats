@@ -39,6 +39,19 @@ snoop() {
 	assert_line --regexp "^echo +$child +$LAUNCHER +0 +0 /bin/echo lesson14 one two$"
 }
 
+@test "arguments it cannot read show as ?, and the ones after them still count" {
+	# execlit's child execs literals whose page it never touched: the BPF
+	# program may not fault them in.  Each shows as itself or as "?".
+	local out=$BATS_TEST_TMPDIR/out
+	start_launcher "$OUT/execlit"
+	start_bg "$out" "$BIN"
+	wait_for_line "$out" '^PCOMM +PID +PPID +UID +RET +ARGS$'
+	release -w launcher
+	wait_for_line "$out" '^true +[0-9]+ +[0-9]+ +0 +0 '
+	stop_bg_output "$out"
+	assert_line --regexp "^true +[0-9]+ +[0-9]+ +0 +0 (true|\?) (lesson14-a|\?) (lesson14-b|\?)$"
+}
+
 @test "a failed exec shows -ENOENT and the caller's comm" {
 	start_launcher "/nonexistent/lesson14 arg1"
 	WANT=1
