@@ -45,16 +45,20 @@ report() {
 # nobody_rows TABLE: a "nobody" row per loader (not for a lesson whose
 # lesson.conf says nonroot=allowed: lesson 06 probes and reports EPERM
 # verdicts by design): a world-readable copy run as nobody with what a
-# learner types (lesson_sample_args) and -d 1.
+# learner types (lesson_sample_args, paths beside the loader moved to the
+# copy: the workspace may be unreadable to nobody) and -d 1.
 nobody_rows() {
-	local lesson bin copy seen=" "
+	local lesson bin copy args seen=" "
 	while IFS=$'\t' read -r lesson bin _; do
 		[[ $seen == *" $bin "* ]] && continue
 		seen+="$bin "
 		[ "$(lesson_key "$lesson" nonroot)" = allowed ] && continue
 		copy=$(nobody_copy "$bin")
 		dirname "$copy" >>"$BATS_FILE_TMPDIR/nobody-dirs"
-		printf '%s\t%s\t%s\t%s\n' "$lesson" "$copy" nobody "$(lesson_sample_args "$lesson")-d 1"
+		# files beside the loader (test targets) are named by their copies
+		args=$(lesson_sample_args "$lesson")
+		args=${args//"$(dirname "$bin")/"/"$(dirname "$copy")/"}
+		printf '%s\t%s\t%s\t%s\n' "$lesson" "$copy" nobody "${args}-d 1"
 	done <"$1"
 }
 
