@@ -168,3 +168,8 @@ stop() { stop_bg_output "$OUTF"; }
 	run losetup -n -O NAME,BACK-FILE
 	refute_output --partial "$T/"
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
