@@ -150,3 +150,8 @@ readme_cmd() {
 	run cat "$OUTF"
 	assert_line --regexp '^[0-9]+ +[0-9]+ +cat +SIGKILL +open /tmp/forbidden$'
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
