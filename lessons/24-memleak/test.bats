@@ -175,3 +175,8 @@ readme_commands() {
 	wait "$BG_PID"
 	assert_equal "$(site "$T/out" leak_blocks)" "5000 5"
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
