@@ -5,6 +5,11 @@
  * "ready PID" and wait for a line on stdin first (time to attach with -p).
  * Prints how long each call took by its own clock ("nap NS"): a probe's
  * entry and return lie inside that window, so its time is at most this.
+ *
+ * funclat_target [-w] N MS DEPTH (the exercise): N calls of dive(DEPTH, MS),
+ * a recursion DEPTH calls deep, each call napping MS before going deeper.
+ * Each dive() call's time by its caller's clock is one "dive NS" line,
+ * innermost first: the call K levels from the bottom lasts at least K * MS.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,11 +26,32 @@ __attribute__((noinline)) int nap(long ms)
 	return nanosleep(&ts, NULL);
 }
 
+static long long ns_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000000000LL + (t1.tv_nsec - t0->tv_nsec);
+}
+
+/* Recursive on purpose: one thread is inside several dive() calls at once. */
+__attribute__((noinline)) void dive(long depth, long ms)
+{
+	struct timespec t0;
+
+	nap(ms);
+	if (depth > 1) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		dive(depth - 1, ms);
+		printf("dive %lld\n", ns_since(&t0));
+	}
+}
+
 int main(int argc, char **argv)
 {
-	struct timespec t0, t1;
+	struct timespec t0;
+	long n, ms, depth = 0, i;
 	char line[16];
-	long n, ms, i;
 
 	if (argc > 1 && !strcmp(argv[1], "-w")) {
 		printf("ready %d\n", getpid());
@@ -35,18 +61,23 @@ int main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	if (argc != 3) {
-		fprintf(stderr, "usage: funclat_target [-w] N MS\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: funclat_target [-w] N MS [DEPTH]\n");
 		return 2;
 	}
 	n = atol(argv[1]);
 	ms = atol(argv[2]);
+	if (argc == 4)
+		depth = atol(argv[3]);
 	for (i = 0; i < n; i++) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		nap(ms);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		printf("nap %lld\n",
-		       (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
+		if (depth) {
+			dive(depth, ms);
+			printf("dive %lld\n", ns_since(&t0));
+		} else {
+			nap(ms);
+			printf("nap %lld\n", ns_since(&t0));
+		}
 	}
 	return 0;
 }

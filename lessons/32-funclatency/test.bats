@@ -201,3 +201,8 @@ go() {
 	grep -qE '^avg = [0-9]+ usecs, total: [0-9]+ usecs, count: 5$' "$T/readme-2.out" ||
 		fail "not the 5 nap()s: $(cat "$T/readme-2.out")"
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
