@@ -211,3 +211,8 @@ detach_after() {
 	assert_output --regexp "^sockets added 2 \\(failed 0\\), redirected [1-9][0-9]* msgs 1048576 bytes, passed 0 msgs$"
 	assert [ ! -e "$CG2/sockops-lesson" ]
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}

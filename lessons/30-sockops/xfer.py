@@ -2,16 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 """Lesson 30's traffic: one process, one loopback TCP connection.
 
-    xfer.py [BYTES] [--then FILE]
+    xfer.py [BYTES] [--then FILE] [--port PORT]
 
-Listens on 127.0.0.1, connects to itself and sends BYTES random bytes
-(default 1 MiB) from the connecting socket to the accepted one.  With
---then, once they have all arrived it prints "received BYTES", waits until
-FILE exists and sends BYTES more on the same connection.  At the end it
-compares the SHA-256 of what was sent and what arrived: exit 0 and
-"intact" when they match, exit 1 and "CORRUPT" when not.  Both sockets
-belong to this process, so both are in its cgroup.
+Listens on 127.0.0.1 (port PORT, default any free one), connects to itself
+and sends BYTES random bytes (default 1 MiB) from the connecting socket to
+the accepted one.  With --then, once they have all arrived it prints
+"received BYTES", waits until FILE exists and sends BYTES more on the same
+connection.  At the end it compares the SHA-256 of what was sent and what
+arrived: exit 0 and "intact" when they match, exit 1 and "CORRUPT" when
+not.  Both sockets belong to this process, so both are in its cgroup.
 """
+import argparse
 import hashlib
 import os
 import socket
@@ -21,16 +22,16 @@ import time
 
 
 def main():
-    args = sys.argv[1:]
-    then = None
-    if len(args) >= 2 and args[-2] == "--then":
-        then = args[-1]
-        args = args[:-2]
-    size = int(args[0]) if args else 1 << 20
+    p = argparse.ArgumentParser(description="One loopback TCP transfer to itself.")
+    p.add_argument("bytes", nargs="?", type=int, default=1 << 20)
+    p.add_argument("--then", metavar="FILE", help="send BYTES more once FILE exists")
+    p.add_argument("--port", type=int, default=0, help="listen on PORT (default: any)")
+    args = p.parse_args()
+    size, then = args.bytes, args.then
     batches = [os.urandom(size) for _ in range(2 if then else 1)]
     first_in = threading.Event()
 
-    with socket.create_server(("127.0.0.1", 0)) as srv:
+    with socket.create_server(("127.0.0.1", args.port)) as srv:
         cli = socket.create_connection(srv.getsockname())
         conn, _ = srv.accept()
 
