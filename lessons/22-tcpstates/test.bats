@@ -232,3 +232,8 @@ LAST_ACK->CLOSE"
 	assert_success
 	stop
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
