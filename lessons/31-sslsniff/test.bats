@@ -230,3 +230,8 @@ READ 11 SSL_read "hello back\n"'
 		'READ 19 SSL_read "hello from my side\n"
 WRITE 11 SSL_write "hello back\n"'
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
