@@ -6,6 +6,9 @@
     sendframes.py IFACE all           send every frame once, in list order
     sendframes.py IFACE NAME...       send these frames, in this order
 
+NAME may also be one of the EXERCISE frames (IPv6 extension header chains,
+for the README's exercise), which `list` and `all` leave out.
+
 Frames go to the test network's veth0 (02:00:0a:0b:00:01) through a raw
 AF_PACKET socket, which sends the bytes exactly as built: nothing in the
 kernel fixes a bad length or checksum on the way.  Checksums are left 0:
@@ -44,6 +47,19 @@ def ipv6(nexthdr, payload, version=6):
                        DST6) + payload
 
 
+def opts6(nexthdr, units=0):
+    """A hop-by-hop or destination options header of (units + 1) * 8 bytes:
+    next header, length in 8-byte units past the first 8, then one PadN
+    option filling the rest."""
+    size = (units + 1) * 8
+    return struct.pack("!BBBB", nexthdr, units, 1, size - 4) + bytes(size - 4)
+
+
+def routing6(nexthdr, units=0):
+    """A routing header, type 0 with no segments left: a node passes it by."""
+    return struct.pack("!BBBB", nexthdr, units, 0, 0) + bytes((units + 1) * 8 - 4)
+
+
 def tcp(sport=40000, dport=80, doff=5):
     opts = b"\x01" * (max(doff, 5) * 4 - 20)
     return struct.pack("!HHIIBBHHH", sport, dport, 1, 0, doff << 4, 0x02, 65535, 0, 0) + opts
@@ -72,7 +88,7 @@ FRAMES = {
     "ipv6-tcp": (eth(IP6, ipv6(6, tcp())), "ipv6-tcp"),
     "ipv6-udp": (eth(IP6, ipv6(17, udp())), "ipv6-udp"),
     "ipv6-icmp": (eth(IP6, ipv6(58, icmp(128))), "ipv6-icmp"),
-    "ipv6-hop-by-hop": (eth(IP6, ipv6(0, bytes(8))), "ipv6-other"),
+    "ipv6-hop-by-hop": (eth(IP6, ipv6(0, opts6(59))), "ipv6-other"),
     "arp": (eth(ARP, ARP_BODY), "non-ip"),
     "vlan-ipv4-udp": (eth(IP, ipv4(17, udp(dport=5353)), tags=[(Q, 100)]), "ipv4-udp"),
     "qinq-ipv6-tcp": (eth(IP6, ipv6(6, tcp(dport=443)), tags=[(AD, 200), (Q, 300)]),
@@ -98,6 +114,21 @@ FRAMES = {
     "ipv6-icmp-cut-short": (eth(IP6, ipv6(58, icmp()[:6])), "bad-l4"),
 }
 
+# IPv6 extension header chains: name -> (frame, the class once the parser
+# follows up to 4 extension headers; as shipped, all are ipv6-other).
+HBH, ROUTING, DSTOPTS, NONE = 0, 43, 60, 59
+EXERCISE = {
+    "ipv6-hbh-tcp": (eth(IP6, ipv6(HBH, opts6(6) + tcp(dport=22))), "ipv6-tcp"),
+    "ipv6-hbh-dstopts-udp": (eth(IP6, ipv6(HBH, opts6(DSTOPTS) + opts6(17, 1) + udp(dport=5353))),
+                             "ipv6-udp"),
+    "ipv6-routing-icmp": (eth(IP6, ipv6(ROUTING, routing6(58, 2) + icmp(128))), "ipv6-icmp"),
+    "ipv6-4-ext-tcp": (eth(IP6, ipv6(HBH, opts6(DSTOPTS) + opts6(ROUTING) + routing6(DSTOPTS) +
+                                     opts6(6) + tcp())), "ipv6-tcp"),
+    "ipv6-5-ext-tcp": (eth(IP6, ipv6(HBH, opts6(DSTOPTS) + opts6(ROUTING) + routing6(DSTOPTS) +
+                                     opts6(DSTOPTS) + opts6(6) + tcp())), "ipv6-other"),
+    "ipv6-ext-cut-short": (eth(IP6, ipv6(HBH, opts6(6, 2)[:8])), "bad-ipv6"),
+}
+
 
 def main(argv):
     if len(argv) < 3:
@@ -109,13 +140,14 @@ def main(argv):
         return
     if names == ["all"]:
         names = list(FRAMES)
-    unknown = [n for n in names if n not in FRAMES]
+    frames = {**FRAMES, **EXERCISE}
+    unknown = [n for n in names if n not in frames]
     if unknown:
         sys.exit("sendframes: unknown frame %s (try: %s IFACE list)" % (unknown[0], argv[0]))
     with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as s:
         s.bind((iface, 0))
         for name in names:
-            s.send(FRAMES[name][0])
+            s.send(frames[name][0])
 
 
 if __name__ == "__main__":

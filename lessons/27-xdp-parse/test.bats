@@ -144,3 +144,8 @@ detach_after() {
 	run tools/testenv teardown lsn27
 	assert_success
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
