@@ -184,3 +184,8 @@ lesson:word "two words" 9'
 	grep -qE ' full +[0-9.]+$' "$BATS_TEST_TMPDIR/readme-6.out" ||
 		fail "no full GC: $(cat "$BATS_TEST_TMPDIR/readme-6.out")"
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
