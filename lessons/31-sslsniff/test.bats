@@ -164,6 +164,34 @@ READ 6 SSL_read "short\n"'
 WRITE 6 SSL_write "short\n"'
 }
 
+@test "a full ring buffer: the events lost are counted, reported, and add up with those shown" {
+	local n=400 pid dropped shown
+	start_server
+	sniff "$T/out" -c sslburst
+	# 400 writes of 8 KiB while the reader is stopped: the 1 MiB ring buffer
+	# holds about 126 of them; the rest can only be counted.
+	kill -STOP "$BG_PID"
+	run python3 -c '
+import ctypes, os, socket, ssl, sys
+ctypes.CDLL(None).prctl(15, b"sslburst", 0, 0, 0)
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as s:
+    with ctx.wrap_socket(s, server_hostname="localhost") as t:
+        for _ in range(int(sys.argv[3])):
+            t.sendall(b"x" * 8191 + b"\n")
+print("pid", os.getpid())
+' "$PORT" "$T/cert.pem" "$n"
+	kill -CONT "$BG_PID"
+	assert_success
+	pid=${output#pid }
+	stop_bg_output "$T/out"
+	dropped=$(sed -nE 's/^sslsniff: ([0-9]+) events dropped \(ring buffer full\)$/\1/p' "$T/out")
+	[ -n "$dropped" ] && [ "$dropped" -gt 0 ] || fail "no drops reported: $(grep -v '^[0-9:]\{8\} ' "$T/out")"
+	shown=$(grep -cE "^[0-9:]{8} +WRITE +$pid +sslburst +8192 +SSL_write_ex " "$T/out")
+	assert_equal "$((shown + dropped))" "$n"
+	assert_equal "$(calls "$T/out" "$pid" | wc -l)" "$shown"
+}
+
 @test "bad input: exit 64 and one line for a bad value, 1 for what fails later" {
 	run "$BIN" --bogus
 	assert_equal "$status" 64
