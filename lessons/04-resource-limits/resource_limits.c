@@ -103,6 +103,27 @@ static enum accounting probe_accounting(int *child_err)
 	return ACCT_UNKNOWN;
 }
 
+/*
+ * libbpf decides differently: by a helper that arrived in 5.11 too.  Asked
+ * in a child as well: the probe is libbpf's first bpf() call, and on a
+ * kernel without memcg accounting libbpf raises RLIMIT_MEMLOCK right then,
+ * once per process, so the tiny limit set later would stay for the load.
+ */
+static bool libbpf_probe_memcg(void)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0)
+		_exit(libbpf_probe_bpf_helper(BPF_PROG_TYPE_SOCKET_FILTER,
+					      BPF_FUNC_ktime_get_coarse_ns, NULL) == 1
+			      ? 0
+			      : 1);
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == 0;
+}
+
 static void print_rlimit(const char *when)
 {
 	struct rlimit r;
@@ -203,9 +224,7 @@ int main(int argc, char **argv)
 	default:
 		return lesson_error("accounting probe inconclusive: %s", strerror(child_err));
 	}
-	/* libbpf decides differently: by a helper that arrived in 5.11 too. */
-	libbpf_memcg = libbpf_probe_bpf_helper(BPF_PROG_TYPE_SOCKET_FILTER,
-					       BPF_FUNC_ktime_get_coarse_ns, NULL) == 1;
+	libbpf_memcg = libbpf_probe_memcg();
 	printf("libbpf's own check: bpf_ktime_get_coarse_ns %s, so libbpf %s\n",
 	       libbpf_memcg ? "exists (5.11+)" : "is missing (< 5.11)",
 	       libbpf_memcg	  ? "leaves RLIMIT_MEMLOCK alone"
