@@ -12,7 +12,7 @@ SEND=$LESSON_DIR/sendframes.py
 setup() {
 	lesson_setup
 	netns_setup
-	OUTF=$BATS_TEST_TMPDIR/out
+	LOG=$BATS_TEST_TMPDIR/out
 }
 teardown() { lesson_teardown; }
 
@@ -21,13 +21,13 @@ teardown() { lesson_teardown; }
 parsed() {
 	local rx0 rx
 	rx0=$(rx_packets veth0)
-	start_bg "$OUTF" "${IN_NS[@]}" "$BIN" -i veth0 -p
-	wait_for_line "$OUTF" '^CLASS +LEN '
+	start_bg "$LOG" "${IN_NS[@]}" "$BIN" -i veth0 -p
+	wait_for_line "$LOG" '^CLASS +LEN '
 	run "${IN_PEER[@]}" "$SEND" veth1 "$@"
 	assert_success
-	wait_for_count "$OUTF" '^(ipv[46]-|non-ip|bad-)' $#
+	wait_for_count "$LOG" '^(ipv[46]-|non-ip|bad-)' $#
 	rx=$(($(rx_packets veth0) - rx0))
-	stop_bg_output "$OUTF"
+	stop_bg_output "$LOG"
 	assert_equal "$rx" $#
 }
 
