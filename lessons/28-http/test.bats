@@ -160,3 +160,8 @@ readme_cmd() {
 		assert_line --regexp 'HTTP/1\.0 200 OK$'
 	done
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
