@@ -138,9 +138,14 @@ assert_no_new_progs() {
 _new_progs() { join -v2 <(echo "$_PROGS_BEFORE") <(our_progs | sort -k1,1); }
 _no_new_progs() { [ -z "$(_new_progs)" ]; }
 
+# Waits last LESSON_SLOW times longer in a guest under emulation (tools/vmtest
+# sets VMTEST_KERNEL): there a command takes seconds to start that takes
+# milliseconds on the host.  Only waits for something to happen stretch.
+: "${LESSON_SLOW:=$([ -n "${VMTEST_KERNEL:-}" ] && echo 4 || echo 1)}"
+
 # wait_until SECONDS CMD...: retry CMD every 0.1 s until it succeeds.
 wait_until() {
-	local deadline=$((SECONDS + $1))
+	local deadline=$((SECONDS + $1 * LESSON_SLOW))
 	shift
 	until "$@"; do
 		[ "$SECONDS" -lt "$deadline" ] || return 1
@@ -327,7 +332,7 @@ readme_commands() {
 # it runs.  "lsn" (testenv's default name) becomes a private name, so runs
 # do not collide.  Outputs: $BATS_TEST_TMPDIR/readme-N.out.
 readme_run() {
-	local secs=${1:-3} cmd note tags want expect i=0 out bg="" ns="lsnrd$$"
+	local secs=$((${1:-3} * LESSON_SLOW)) cmd note tags want expect i=0 out bg="" ns="lsnrd$$"
 	_NETNS+=("$ns")
 	while IFS= read -r cmd; do
 		note=""
@@ -356,7 +361,7 @@ readme_run() {
 		bg="$! $out $expect ${want:--} $cmd"
 		_BG_PIDS+=("$!")
 		# Give a long-running command its start before a second terminal's.
-		wait_until "$secs" test -s "$out" || true
+		wait_until "$((secs / LESSON_SLOW))" test -s "$out" || true
 	done < <(readme_commands "$LESSON_DIR/README.md")
 	[ -z "$bg" ] || _readme_stop "$bg"
 	[ "$i" -gt 0 ] || fail "README.md of $LESSON has no commands in its Run it section"
