@@ -141,3 +141,9 @@ readme_cmd() {
 	run cat "$OUTF"
 	assert_line --regexp '^[0-9]+ +python3 +udp +127\.0\.0\.2:53 refused$'
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	require_feature lsm
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
