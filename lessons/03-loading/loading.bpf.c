@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
  * An object with a little of everything, for the loader to take apart:
- * programs of two types, two maps, one optional program ("?" section) and
- * one the verifier rejects.  Nothing is attached: this lesson is about what
- * happens *before* attach.
+ * programs of two types, two maps, a global constant, one optional program
+ * ("?" section) and one the verifier rejects.  Nothing is attached: this
+ * lesson is about what happens *before* attach.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -24,16 +24,22 @@ struct {
 	__type(value, __u64);
 } xdp_stats SEC(".maps");
 
+/*
+ * .rodata: what each counted call adds.  No skeleton here: the loader finds
+ * it through the object's BTF and changes it before load (-g step=N).
+ */
+const volatile __u64 step = 1;
+
 static void count_current(void)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	__u64 one = 1, *val;
+	__u64 first = step, *val;
 
 	val = bpf_map_lookup_elem(&counts, &tgid);
 	if (val)
-		__sync_fetch_and_add(val, 1);
+		__sync_fetch_and_add(val, step);
 	else
-		bpf_map_update_elem(&counts, &tgid, &one, BPF_NOEXIST);
+		bpf_map_update_elem(&counts, &tgid, &first, BPF_NOEXIST);
 }
 
 SEC("tp/syscalls/sys_enter_getpid")
