@@ -13,6 +13,12 @@ const volatile int target_tgid = 0; /* 0: every process */
 /* .data: initialised globals; the initial value is in the ELF file. */
 long last_signal = -1;
 
+/*
+ * Also .data (non-zero initial value), but written by the loader while the
+ * programs run: each SIGUSR1 to the loader flips it, no reload needed.
+ */
+bool counting = true;
+
 /* .bss: zero-initialised globals; the ELF only records the size. */
 __u64 syscalls;
 
@@ -29,6 +35,8 @@ struct {
 
 static bool is_target(void)
 {
+	if (!counting)
+		return false;
 	return !target_tgid || (bpf_get_current_pid_tgid() >> 32) == target_tgid;
 }
 

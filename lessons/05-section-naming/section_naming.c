@@ -2,7 +2,8 @@
 /*
  * Lesson 05 loader: walk the object's ELF sections and say what libbpf made
  * of each one; set .rodata before load; then read .bss, .data and a custom
- * .data.* section while the programs run, straight from memory-mapped maps.
+ * .data.* section while the programs run, straight from memory-mapped maps,
+ * and write one .data variable (SIGUSR1 pauses/resumes the counting).
  */
 #include <argp.h>
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include "section_naming.skel.h"
 
 static int target_pid;
+static volatile sig_atomic_t flip_counting; /* SIGUSR1 arrived */
 
 static const struct argp_option opts[] = {
 	{ "pid", 'p', "PID", 0, "Only count syscalls of PID (.rodata target_tgid)" },
@@ -35,6 +37,7 @@ static const struct argp argp = {
 	.parser = parse_arg,
 	.doc = "List the BPF object's sections and what libbpf does with each; then count "
 	       "kill() calls and syscalls in global variables.\v"
+	       "SIGUSR1 pauses or resumes the counting (writes the .data variable 'counting').\n"
 	       "Example: section_naming -p $$",
 	.children = lesson_argp_children,
 };
@@ -150,12 +153,29 @@ static void print_globals(struct section_naming_bpf *skel, const char *prefix)
 	       (unsigned long long)skel->bss->syscalls, skel->data->last_signal);
 }
 
+static void on_usr1(int sig)
+{
+	flip_counting = 1;
+}
+
+/* Variable.Set() after load: a store into the mmap()ed .data map, seen by the next run. */
+static void toggle_counting(struct section_naming_bpf *skel)
+{
+	flip_counting = 0;
+	skel->data->counting = !skel->data->counting;
+	printf("SIGUSR1: counting %s (.data counting = %d)\n", skel->data->counting ? "on" : "off",
+	       skel->data->counting);
+}
+
 int main(int argc, char **argv)
 {
+	struct sigaction sa = { .sa_handler = on_usr1 };
 	struct section_naming_bpf *skel;
 	int err;
 
 	lesson_init(argv[0]);
+	/* No SA_RESTART, like SIGINT: sleep() returns and the loop reacts at once. */
+	sigaction(SIGUSR1, &sa, NULL);
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	if (err)
 		return err;
@@ -190,8 +210,11 @@ int main(int argc, char **argv)
 	       "LAST_SIGNAL(.data)");
 	print_globals(skel, "");
 	while (!lesson_should_stop()) {
-		sleep(1);
-		if (!lesson_exiting)
+		if (!flip_counting)
+			sleep(1);
+		if (flip_counting)
+			toggle_counting(skel);
+		else if (!lesson_exiting)
 			print_globals(skel, "");
 	}
 	print_globals(skel, "Final: ");

@@ -112,6 +112,43 @@ our_map() {
 	assert [ "$(awk '{ print $3 }' <<<"$final")" -ge $((K + 1)) ]
 }
 
+@test ".data written while running: SIGUSR1 pauses counting, the programs see it at once" {
+	local out=$BATS_TEST_TMPDIR/out done=$BATS_TEST_TMPDIR/phase1 gate2=$BATS_TEST_TMPDIR/gate2
+	mkfifo "$gate2"
+	# Phase 1: K kill(2) calls, then a mark file; phase 2 (after gate2): K more and a SIGWINCH.
+	# shellcheck disable=SC2016 # the gated shell expands these
+	gated target 'for ((i = 0; i < $1; i++)); do kill -0 $$; done
+		: >"$2"; read -r _ <"$3"
+		for ((i = 0; i < $1; i++)); do kill -0 $$; done; kill -s WINCH $$' "$K" "$done" "$gate2"
+	TARGET=$GATED_PID
+	start_counter -p "$TARGET"
+	kill -USR1 "$BG_PID"
+	wait_for_line "$out" '^SIGUSR1: counting off \(\.data counting = 0\)$'
+	run "$BPFTOOL" map dump name section_.data
+	assert_output --regexp '"counting": false'
+	release target
+	wait_until 5 test -e "$done" || fail "the target did not finish phase 1"
+	# Paused: the kernel-side counters did not move for any of it.
+	run "$BPFTOOL" map dump name .data.counters
+	assert_output --regexp '"kill_calls": 0'
+	run "$BPFTOOL" map dump name section_.bss
+	assert_output --regexp '"syscalls": 0'
+	kill -USR1 "$BG_PID"
+	wait_for_line "$out" '^SIGUSR1: counting on \(\.data counting = 1\)$'
+	echo go >"$gate2"
+	wait "$TARGET"
+	# Phase 2 alone is counted: K + 1 kill() calls, the last one SIGWINCH.
+	run "$BPFTOOL" map dump name .data.counters
+	assert_output --regexp "\"kill_calls\": $((K + 1))"
+	# The target is gone, .bss is still: the skeleton's mmap()ed read equals bpftool's.
+	local sys
+	sys=$("$BPFTOOL" -j map dump name section_.bss | jq '.[0].formatted.value[".bss"][0].syscalls // .[0].value[".bss"][0].syscalls')
+	assert [ "$sys" -ge $((K + 1)) ]
+	wait_for_line "$out" "^$((K + 1)) +$sys +28$" 3
+	stop_bg "$BG_PID" INT
+	assert_equal "$STATUS" 0
+}
+
 @test "bad -p: clear error, non-zero exit" {
 	run "$BIN" -p notapid
 	assert_bad_input "section_naming: invalid PID 'notapid': want a whole number from 1 to 2147483647"
