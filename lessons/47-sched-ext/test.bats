@@ -125,3 +125,9 @@ detach_after() {
 	grep -q '^Dispatched [0-9]* tasks' "$BATS_TEST_TMPDIR/readme-1.out" ||
 		fail "no counts: $(cat "$BATS_TEST_TMPDIR/readme-1.out")"
 }
+
+@test "exercise: the check fails as shipped and passes with the reference solution" {
+	require_feature sched_ext
+	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
+	assert_success
+}
