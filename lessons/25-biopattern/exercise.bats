@@ -5,32 +5,7 @@
 # passes of test.bats running at the same time: 256 sequential 4 KiB
 # writes and 64 single-block reads 613 blocks apart.
 load ../../tests/lib
-
-BIN=$OUT/biopattern
-
-setup() {
-	lesson_setup
-	T=$BATS_TEST_TMPDIR
-}
-
-teardown() {
-	local dev file
-	lesson_teardown
-	while read -r dev file; do
-		case $file in "$T"/*) losetup -d "$dev" ;; esac
-	done < <(losetup -n -O NAME,BACK-FILE 2>/dev/null)
-}
-
-# loop_dev: a fresh 64 MiB loop device; sets DEV (/dev/loopN) and DISK (loopN).
-loop_dev() {
-	local img
-	[ -e /dev/loop-control ] || modprobe -q loop 2>/dev/null || true
-	[ -e /dev/loop-control ] || skip "kernel lacks loop devices: no /dev/loop-control, no loop module"
-	img=$(mktemp "$T/disk.XXXXXX")
-	truncate -s 64M "$img"
-	DEV=$(losetup -f --show "$img") || fail "losetup could not attach $img"
-	DISK=${DEV#/dev/}
-}
+load loop
 
 # The sequential writes and the scattered reads at once, so that without
 # the filter they would interleave.

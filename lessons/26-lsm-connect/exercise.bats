@@ -6,37 +6,7 @@
 # whose PID is known before it connects.  Kernels without BPF LSM skip with
 # the probe's reason (tests/run repeats the skipped tests in a VM).
 load ../../tests/lib
-
-BIN=$OUT/lsm_connect
-# connect(ADDR, PORT) with SOCK_TYPE; prints "connected" or the error and
-# exits with its errno (EPERM = 1).
-CONNECT='import socket, sys
-s = socket.socket(socket.AF_INET, getattr(socket, "SOCK_" + sys.argv[3]))
-try:
-    s.connect((sys.argv[1], int(sys.argv[2])))
-except OSError as e:
-    print(e.strerror)
-    sys.exit(e.errno)
-print("connected")'
-
-setup() {
-	lesson_setup
-	T=$BATS_TEST_TMPDIR
-}
-teardown() { lesson_teardown; }
-
-conn() { run python3 -c "$CONNECT" "$@"; }
-
-# listener NAME: a TCP listener on 0.0.0.0, any free port; prints the port.
-listener() {
-	start_bg "$T/$1" python3 -c 'import socket, time
-s = socket.socket()
-s.bind(("0.0.0.0", 0))
-s.listen(16)
-print(s.getsockname()[1], flush=True)
-time.sleep(120)'
-	wait_for_line "$T/$1" '^[0-9]+$'
-}
+load lsm
 
 @test "-p PORT and --port PORT are options; a bad PORT is one line, exit 64" {
 	require_feature lsm
@@ -58,9 +28,9 @@ time.sleep(120)'
 	local port other offender
 	"$BIN" -p 1 --help >/dev/null 2>&1 || fail "lsm_connect has no -p option"
 	listener blocked
-	port=$(cat "$T/blocked")
+	port=$PORT
 	listener open
-	other=$(cat "$T/open")
+	other=$PORT
 	start_bg "$T/out" "$BIN" -a 127.0.0.2 -p "$port"
 	wait_for_line "$T/out" '^PID +COMM +PROTO +DESTINATION$'
 	# The offender: a process whose PID we know before it connects.

@@ -5,38 +5,7 @@
 # while the loader runs.  Where the kernel has no BPF LSM the tests that
 # load skip with the probed reason (and tests/run repeats them in a VM).
 load ../../tests/lib
-
-BIN=$OUT/lsm_connect
-# connect(ADDR, PORT) with SOCK_TYPE; prints "connected" or the error and
-# exits with its errno (EPERM = 1).
-CONNECT='import socket, sys
-s = socket.socket(socket.AF_INET, getattr(socket, "SOCK_" + sys.argv[3]))
-try:
-    s.connect((sys.argv[1], int(sys.argv[2])))
-except OSError as e:
-    print(e.strerror)
-    sys.exit(e.errno)
-print("connected")'
-
-setup() {
-	lesson_setup
-	T=$BATS_TEST_TMPDIR
-}
-teardown() { lesson_teardown; }
-
-conn() { run python3 -c "$CONNECT" "$@"; }
-
-# listener: a TCP listener on 0.0.0.0, any free port; sets PORT.
-listener() {
-	start_bg "$T/port" python3 -c 'import socket, time
-s = socket.socket()
-s.bind(("0.0.0.0", 0))
-s.listen(16)
-print(s.getsockname()[1], flush=True)
-time.sleep(120)'
-	wait_for_line "$T/port" '^[0-9]+$'
-	PORT=$(cat "$T/port")
-}
+load lsm
 
 start() {
 	OUTF=$T/out
@@ -46,7 +15,7 @@ start() {
 
 @test "connect() to the blocked address fails with EPERM, others succeed, all work again after exit" {
 	require_feature lsm
-	listener
+	listener port
 	# Without the program: both loopback addresses reach the listener.
 	conn 127.0.0.2 "$PORT" STREAM
 	assert_output connected
