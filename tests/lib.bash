@@ -303,15 +303,19 @@ _NOBODY_DIRS=()
 #   (exits N)          its documented exit status is N, not 0
 #   (not run)          the test cannot run it (interactive), say why after
 # and a "quoted text" anywhere in the comment is output it must print.
+# readme_commands FILE [SECTION [subs]]: the commands of FILE's "## SECTION"
+# (default "Run it"); with a third argument, each as "SUBSECTION<TAB>CMD".
 readme_commands() {
-	awk '
+	awk -v section="${2:-Run it}" -v subs="${3:-}" '
 	function flush(   i) {
 		for (i = 1; i <= n; i++)
-			if (!session || blk[i] ~ /^\$ /) print (session ? substr(blk[i], 3) : blk[i])
+			if (!session || blk[i] ~ /^\$ /)
+				print (subs ? sub_ "\t" : "") (session ? substr(blk[i], 3) : blk[i])
 		n = 0; session = 0
 	}
-	/^## / { flush(); run = ($0 ~ /^## Run it/); next }
+	/^## / { flush(); run = (substr($0, 4, length(section)) == section); next }
 	!run { next }
+	/^### / { flush(); sub_ = substr($0, 5); next }
 	/^    / {
 		line = substr($0, 5)
 		if (cont != "") { sub(/^ +/, "", line); line = cont " " line; cont = "" }

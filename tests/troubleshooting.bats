@@ -21,29 +21,8 @@ setup() {
 }
 
 # tshoot_commands: "SUBSECTION<TAB>COMMAND" for every command of the root
-# README's Troubleshooting section, as readme_commands reads "Run it":
-# indented code lines, "\" joins lines, in a "$ " session only those lines.
-tshoot_commands() {
-	awk '
-	function flush(   i) {
-		for (i = 1; i <= n; i++)
-			if (!session || blk[i] ~ /^\$ /) print sub_ "\t" (session ? substr(blk[i], 3) : blk[i])
-		n = 0; session = 0
-	}
-	/^## / { flush(); run = ($0 ~ /^## Troubleshooting/); next }
-	!run { next }
-	/^### / { flush(); sub_ = substr($0, 5); next }
-	/^    / {
-		line = substr($0, 5)
-		if (cont != "") { sub(/^ +/, "", line); line = cont " " line; cont = "" }
-		if (line ~ /\\$/) { cont = substr(line, 1, length(line) - 1); sub(/ +$/, "", cont); next }
-		blk[++n] = line
-		if (line ~ /^\$ /) session = 1
-		next
-	}
-	{ flush() }
-	END { flush() }' "$ROOT/README.md"
-}
+# README's Troubleshooting section, read as readme_commands reads "Run it".
+tshoot_commands() { readme_commands "$ROOT/README.md" Troubleshooting subs; }
 
 # tshoot_cmd SUBSECTION ERE: the one command of SUBSECTION matching ERE,
 # without its comment, into $CMD; its "quoted text" into $WANT, its
