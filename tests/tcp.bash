@@ -59,3 +59,30 @@ tcp_setup() {
 	netns_setup
 	T=$BATS_TEST_TMPDIR
 }
+
+# tcp6_setup: NS6, one more netns of the test's own with lo up and IPv6 on
+# (tools/testenv turns IPv6 off in the test netns), removed by teardown.
+tcp6_setup() {
+	NS6=lsn6x$$t$BATS_TEST_NUMBER
+	ip netns add "$NS6"
+	_NETNS+=("$NS6")
+	ip -n "$NS6" link set lo up
+}
+
+# tcp6_refused SPORT PORT: `run` a connect from [::1]:SPORT to [::1]:PORT in
+# NS6, refused (nothing listens); PID6 is the client's PID.
+tcp6_refused() {
+	run ip netns exec "$NS6" python3 -c '
+import os, socket, sys
+print("pid", os.getpid(), flush=True)
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.bind(("::1", int(sys.argv[1])))
+try:
+    s.connect(("::1", int(sys.argv[2])))
+except ConnectionRefusedError:
+    print("refused")
+' "$1" "$2"
+	assert_success
+	assert_line refused
+	PID6=$(sed -n 's/^pid //p' <<<"$output")
+}

@@ -16,32 +16,11 @@ SPORT6=47136
 setup() {
 	tcp_setup
 	# The test netns has IPv6 off (tools/testenv): ::1 lives in one more.
-	NS6=lsn22x$$t$BATS_TEST_NUMBER
-	ip netns add "$NS6"
-	_NETNS+=("$NS6")
-	ip -n "$NS6" link set lo up
+	tcp6_setup
 }
 teardown() { lesson_teardown; }
 
 start() { start_bin '^SKADDR +PID +COMM +IP +LADDR +LPORT +RADDR +RPORT +OLDSTATE +-> +NEWSTATE +MS$' "$@"; }
-
-# connect6: a refused connect from [::1]:SPORT6 to [::1]:PORT, in NS6;
-# PID6 is the client's PID.
-connect6() {
-	run ip netns exec "$NS6" python3 -c '
-import os, socket, sys
-print("pid", os.getpid(), flush=True)
-s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-s.bind(("::1", int(sys.argv[1])))
-try:
-    s.connect(("::1", int(sys.argv[2])))
-except ConnectionRefusedError:
-    print("refused")
-' "$SPORT6" "$PORT"
-	assert_success
-	assert_line refused
-	PID6=$(sed -n 's/^pid //p' <<<"$output")
-}
 
 # connect4: an IPv4 connection from 10.11.0.2:SPORT to 10.11.0.1:PORT,
 # both ends closed when this returns.
@@ -76,7 +55,7 @@ v4_client_lines() {
 	"$BIN" -6 --help >/dev/null 2>&1 || fail "tcpstates has no -6 option"
 	start -6
 	connect4
-	connect6
+	tcp6_refused "$SPORT6" "$PORT"
 	wait_for_line "$T/out" " ::1 +$SPORT6 +::1 +$PORT +SYN_SENT +-> CLOSE " 5
 	stop_bg_output "$T/out"
 	assert_equal "$(v6_lines)" "$PID6 CLOSE->SYN_SENT
@@ -89,7 +68,7 @@ $PID6 SYN_SENT->CLOSE"
 @test "-4: an IPv4 socket's state changes are shown, an IPv6 socket's are not" {
 	"$BIN" -4 --help >/dev/null 2>&1 || fail "tcpstates has no -4 option"
 	start -4
-	connect6
+	tcp6_refused "$SPORT6" "$PORT"
 	connect4
 	wait_for_line "$T/out" " $SPORT +10\.11\.0\.1 +$PORT +FIN_WAIT2 +-> CLOSE " 5
 	stop_bg_output "$T/out"

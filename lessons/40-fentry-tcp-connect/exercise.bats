@@ -12,36 +12,15 @@ PORT=47141
 
 setup() {
 	tcp_setup
-	NS6=lsn40x$$t$BATS_TEST_NUMBER
-	ip netns add "$NS6"
-	_NETNS+=("$NS6")
-	ip -n "$NS6" link set lo up
+	tcp6_setup
 }
 teardown() { lesson_teardown; }
-
-# connect6 SPORT: a refused connect from [::1]:SPORT to [::1]:PORT; PID6
-# is the client's PID.
-connect6() {
-	run ip netns exec "$NS6" python3 -c '
-import os, socket, sys
-print("pid", os.getpid(), flush=True)
-s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-s.bind(("::1", int(sys.argv[1])))
-try:
-    s.connect(("::1", int(sys.argv[2])))
-except ConnectionRefusedError:
-    print("refused")
-' "$1" "$PORT"
-	assert_success
-	assert_line refused
-	PID6=$(sed -n 's/^pid //p' <<<"$output")
-}
 
 # v4_and_v6 MODE: one IPv6 and one IPv4 connect, one line each.
 v4_and_v6() {
 	local re
 	start_bin '^PID +COMM +SRC ADDR +PORT +-> +DEST ADDR +PORT$' -m "$1"
-	connect6 47146
+	tcp6_refused 47146 "$PORT"
 	re="^$PID6 +python3 +::1 +47146 +-> +::1 +$PORT\$"
 	wait_for_line "$T/out" "$re" 3
 	tcp_serve "$T/srv" "$PORT" --count 1
