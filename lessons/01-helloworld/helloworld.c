@@ -231,9 +231,17 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	tracefs = lesson_ensure_tracefs();
-	/* Open (and drain) trace_pipe before attaching: only our lines follow. */
-	pipe_fd = tracefs ? lesson_trace_pipe_open() : -1;
-	if (pipe_fd < 0 || set_trace_buffer(tracefs)) {
+	/*
+	 * Resize with no reader open (a 5.10 guest locked up resizing under an
+	 * open trace_pipe), then open (and drain) trace_pipe before attaching:
+	 * only our lines follow.
+	 */
+	if (!tracefs || set_trace_buffer(tracefs)) {
+		err = 1;
+		goto cleanup;
+	}
+	pipe_fd = lesson_trace_pipe_open();
+	if (pipe_fd < 0) {
 		err = 1;
 		goto cleanup;
 	}
