@@ -10,14 +10,18 @@ setup() { lesson_setup; }
 teardown() { lesson_teardown; }
 
 # Arguments: the file for the thread's TID.
+# join() returns before the OS thread is gone: wait for its /proc entry, or
+# exit(3) may end it first and its exit shows code 3.
 THREADED='exec python3 -c "
-import sys, threading
+import os, sys, threading, time
 def run():
     with open(sys.argv[1], \"w\") as f:
         f.write(str(threading.get_native_id()))
 t = threading.Thread(target=run)
 t.start()
 t.join()
+while os.path.exists(\"/proc/self/task/%d\" % t.native_id):
+    time.sleep(0.01)
 sys.exit(3)
 " "$1"'
 
