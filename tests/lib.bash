@@ -364,8 +364,9 @@ readme_run() {
 		want=${want// /$'\x01'}
 		bg="$! $out $expect ${want:--} $cmd"
 		_BG_PIDS+=("$!")
-		# Give a long-running command its start before a second terminal's.
-		wait_until "$((secs / LESSON_SLOW))" test -s "$out" || true
+		# Give a long-running command its start before a second terminal's:
+		# a line of its own, not make's (the directory, the echoed command).
+		wait_until "$((secs / LESSON_SLOW))" grep -qvE "^(make(\[[0-9]+\])?: |$ROOT/build/)" "$out" || true
 	done < <(readme_commands "$LESSON_DIR/README.md")
 	[ -z "$bg" ] || _readme_stop "$bg"
 	[ "$i" -gt 0 ] || fail "README.md of $LESSON has no commands in its Run it section"
