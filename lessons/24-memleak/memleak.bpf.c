@@ -5,10 +5,15 @@
  * address the call returned and file it with the size and the user stack of
  * the caller.  free() (and realloc() of an old block) removes it.  What is
  * left in allocs is memory the process allocated and has not freed.
+ *
+ * Kernel mode (-m kernel) files the kernel's kmalloc()s instead, from the
+ * kmem tracepoints, with kernel stacks; kfree() removes them.  The loader
+ * loads one set of programs or the other.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
 #include "memleak.h"
 
 /* Thread id -> size asked for, between a call's entry and its return. */
@@ -33,7 +38,7 @@ struct {
 	__uint(value_size, MAX_STACK_DEPTH * sizeof(u64));
 } stack_traces SEC(".maps");
 
-/* The process to watch (a tgid); set by the loader before load. */
+/* The process to watch (a tgid; kernel mode: 0 is every process). */
 const volatile pid_t target_pid = 0;
 
 /* Nothing lost silently: the loader prints these. */
@@ -129,6 +134,81 @@ SEC("uprobe")
 int BPF_KPROBE(free_enter, void *ptr)
 {
 	return forget((u64)ptr);
+}
+
+/*
+ * Kernel mode.  The kmem:kmalloc record changed in 6.2: it was the class
+ * kmem_alloc (shared with kmem_cache_alloc, plus kmalloc_node's own
+ * kmem_alloc_node), it is now its own kmalloc (with a node field; the _node
+ * tracepoint is gone).  These local flavours name only the fields read: the
+ * "___suffix" is dropped when libbpf matches them with the kernel's BTF, and
+ * each access is relocated to the running kernel's offset.
+ */
+struct trace_event_raw_kmalloc___new {
+	const void *ptr;
+	size_t bytes_alloc;
+} __attribute__((preserve_access_index));
+
+struct trace_event_raw_kmem_alloc___old {
+	const void *ptr;
+	size_t bytes_alloc;
+} __attribute__((preserve_access_index));
+
+struct trace_event_raw_kmem_alloc_node___old {
+	const void *ptr;
+	size_t bytes_alloc;
+} __attribute__((preserve_access_index));
+
+static int kernel_alloc(void *ctx, u64 addr, u64 size)
+{
+	struct alloc_info info = {};
+
+	/* Whoever runs when kmalloc() is called: a syscall's caller, mostly. */
+	if (target_pid && (bpf_get_current_pid_tgid() >> 32) != target_pid)
+		return 0;
+	if (!addr)
+		return 0; /* the allocation failed */
+	info.size = size;
+	info.timestamp_ns = bpf_ktime_get_ns();
+	/* flags 0: the kernel stack, starting in the allocator's caller chain. */
+	info.stack_id = bpf_get_stackid(ctx, &stack_traces, 0);
+	if (info.stack_id < 0)
+		__sync_fetch_and_add(&lost_stacks, 1);
+	if (bpf_map_update_elem(&allocs, &addr, &info, BPF_ANY))
+		__sync_fetch_and_add(&dropped_allocs, 1);
+	return 0;
+}
+
+/* A classic tracepoint's context is its record: plain loads, CO-RE offsets. */
+SEC("tracepoint/kmem/kmalloc")
+int kmalloc_tp(void *ctx)
+{
+	if (bpf_core_type_exists(struct trace_event_raw_kmalloc___new)) {
+		struct trace_event_raw_kmalloc___new *args = ctx;
+
+		return kernel_alloc(ctx, (u64)args->ptr, args->bytes_alloc);
+	} else {
+		struct trace_event_raw_kmem_alloc___old *args = ctx;
+
+		return kernel_alloc(ctx, (u64)args->ptr, args->bytes_alloc);
+	}
+}
+
+/* Before 6.2 only; the loader turns its autoload off when it is missing. */
+SEC("tracepoint/kmem/kmalloc_node")
+int kmalloc_node_tp(struct trace_event_raw_kmem_alloc_node___old *args)
+{
+	return kernel_alloc(args, (u64)args->ptr, args->bytes_alloc);
+}
+
+/* Freed by anyone (another task, an RCU callback): no PID filter here. */
+SEC("tracepoint/kmem/kfree")
+int kfree_tp(struct trace_event_raw_kfree *args)
+{
+	u64 addr = (u64)args->ptr;
+
+	bpf_map_delete_elem(&allocs, &addr);
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "GPL";

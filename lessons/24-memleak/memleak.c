@@ -8,6 +8,9 @@
  * until the probes are attached (nothing is missed), and is traced with
  * ptrace(PTRACE_O_TRACEEXIT) so that when it exits it stops while its
  * memory map still exists: the final report can still name its functions.
+ *
+ * -m kernel: the kernel's kmalloc()s instead, from the kmem tracepoints,
+ * of one process (-p) or of all, with kernel stacks named from kallsyms.
  */
 #include <argp.h>
 #include <errno.h>
@@ -30,7 +33,11 @@
 #include "memleak.h"
 #include "memleak.skel.h"
 
+enum mode { MODE_USER, MODE_KERNEL };
+static const char *const mode_names[] = { "user", "kernel", NULL };
+
 static struct {
+	enum mode mode;
 	pid_t pid;
 	char *command;
 	wordexp_t argv;
@@ -43,6 +50,9 @@ static const struct argp_option opts[] = {
 	{ "command", 'c', "COMMAND", 0, "Run COMMAND (words split like a shell's) and trace it" },
 	{ "interval", 'i', "SECONDS", 0, "Print a report every SECONDS (default 5)" },
 	{ "top", 'T', "N", 0, "Show the N stacks with the most bytes (default 10)" },
+	{ "mode", 'm', "MODE", 0,
+	  "user: libc's malloc/free in -p or -c (default); kernel: kmalloc/kfree "
+	  "(kmem tracepoints) of -p PID, or of every process without -p" },
 	{},
 };
 
@@ -65,10 +75,18 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'T':
 		env.top = lesson_arg_long(state, arg, "top", 1, INT_MAX);
 		break;
+	case 'm':
+		env.mode = lesson_arg_choice(state, arg, "mode", mode_names);
+		break;
 	case ARGP_KEY_END:
 		if (env.pid && env.command)
 			argp_error(state, "invalid options '-p -c': pick one");
-		if (!env.pid && !env.command)
+		/* The child's kernel objects outlive its exit stop: no -c here. */
+		if (env.mode == MODE_KERNEL && env.command)
+			argp_error(state,
+				   "invalid options '-m kernel -c': the kernel mode takes -p PID "
+				   "or traces every process");
+		if (env.mode == MODE_USER && !env.pid && !env.command)
 			argp_error(state, "no process to trace: give -p PID or -c COMMAND");
 		break;
 	default:
@@ -80,10 +98,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 static const struct argp argp = {
 	.options = opts,
 	.parser = parse_arg,
-	.doc = "Report a process's outstanding libc allocations by stack.\v"
+	.doc = "Report a process's outstanding libc (or kernel kmalloc) allocations by stack.\v"
 	       "Examples:\n"
 	       "  memleak -p 1234            every 5 s, the top 10 stacks\n"
-	       "  memleak -c './app -x' -i 1  run ./app, report every second and at exit",
+	       "  memleak -c './app -x' -i 1  run ./app, report every second and at exit\n"
+	       "  memleak -m kernel -p 1234  the kmalloc()s made for PID 1234 not yet kfree()d",
 	.children = lesson_argp_children,
 };
 
@@ -156,6 +175,58 @@ static int attach(struct memleak_bpf *skel, const char *libc, pid_t pid)
 	return 0;
 }
 
+/*
+ * Kernel mode: tracepoints the skeleton attaches by their SEC() names.
+ * kmem:kmalloc_node exists up to 6.1 (6.2 folded it into kmem:kmalloc).
+ */
+#define NR_TPS 3
+static struct bpf_link *tp_links[NR_TPS];
+
+/* tracefs lists the tracepoints this kernel has. */
+static bool have_tracepoint(const char *category, const char *name)
+{
+	const char *tracefs = lesson_ensure_tracefs();
+	char path[PATH_MAX];
+
+	if (!tracefs)
+		return false;
+	snprintf(path, sizeof(path), "%s/events/%s/%s", tracefs, category, name);
+	return access(path, F_OK) == 0;
+}
+
+/* Load the uprobes (user mode) or the tracepoints (kernel mode), not both. */
+static void select_progs(struct memleak_bpf *skel)
+{
+	bool kernel = env.mode == MODE_KERNEL;
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program (prog, skel->obj)
+		bpf_program__set_autoload(
+			prog, (bpf_program__type(prog) == BPF_PROG_TYPE_TRACEPOINT) == kernel);
+	if (kernel && !have_tracepoint("kmem", "kmalloc_node"))
+		bpf_program__set_autoload(skel->progs.kmalloc_node_tp, false);
+}
+
+static int attach_kernel(struct memleak_bpf *skel)
+{
+	struct bpf_program *progs[NR_TPS] = {
+		skel->progs.kmalloc_tp,
+		skel->progs.kmalloc_node_tp,
+		skel->progs.kfree_tp,
+	};
+	int i;
+
+	for (i = 0; i < NR_TPS; i++) {
+		if (!bpf_program__autoload(progs[i]))
+			continue;
+		tp_links[i] = bpf_program__attach(progs[i]);
+		if (!tp_links[i])
+			return lesson_fail(-errno, "attaching %s",
+					   bpf_program__section_name(progs[i]));
+	}
+	return 0;
+}
+
 struct site {
 	__s32 stack_id;
 	__u64 bytes;
@@ -178,12 +249,19 @@ static int cmp_bytes(const void *a, const void *b)
 	return cmp_stack(a, b);
 }
 
-/* The process's symbols, refreshed at each report while it is alive. */
+/*
+ * The process's symbols, refreshed at each report while it is alive; in
+ * kernel mode the kernel's (kallsyms), read once.
+ */
 static struct lesson_syms *syms;
 
 static void refresh_syms(void)
 {
-	struct lesson_syms *fresh = lesson_syms_new(env.pid);
+	struct lesson_syms *fresh;
+
+	if (env.mode == MODE_KERNEL && syms)
+		return;
+	fresh = lesson_syms_new(env.mode == MODE_KERNEL ? 0 : env.pid);
 
 	if (fresh) {
 		lesson_syms_free(syms);
@@ -337,12 +415,16 @@ int main(int argc, char **argv)
 		return err;
 	if (lesson_check_root())
 		return 1;
+	if (env.mode == MODE_KERNEL && lesson_check_btf())
+		return 1; /* the tracepoint records are read with CO-RE */
 
 	/* A child we start maps the same libc as we do. */
-	err = find_libc(env.command ? getpid() : env.pid, libc, sizeof(libc));
-	if (err)
-		return lesson_error("PID %d maps no libc.so (statically linked?): %s",
-				    env.command ? getpid() : env.pid, strerror(-err));
+	if (env.mode == MODE_USER) {
+		err = find_libc(env.command ? getpid() : env.pid, libc, sizeof(libc));
+		if (err)
+			return lesson_error("PID %d maps no libc.so (statically linked?): %s",
+					    env.command ? getpid() : env.pid, strerror(-err));
+	}
 
 	if (env.command) {
 		child = spawn(&go_fd, &err_fd);
@@ -357,12 +439,16 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	skel->rodata->target_pid = env.pid;
+	select_progs(skel);
 	err = memleak_bpf__load(skel);
 	if (err) {
 		err = lesson_fail(err, "loading BPF object");
 		goto cleanup;
 	}
-	err = attach(skel, libc, env.pid);
+	if (env.mode == MODE_KERNEL)
+		err = attach_kernel(skel);
+	else
+		err = attach(skel, libc, env.pid);
 	if (err)
 		goto cleanup;
 
@@ -381,6 +467,18 @@ int main(int argc, char **argv)
 			child = 0; /* reaped */
 			goto cleanup;
 		}
+	} else if (env.mode == MODE_KERNEL) {
+		refresh_syms();
+		if (!syms)
+			fprintf(stderr,
+				"memleak: cannot read /proc/kallsyms (%s): stacks as addresses\n",
+				strerror(errno));
+		printf("Tracing kmem:kmalloc%s, kmem:kfree of ",
+		       tp_links[1] ? ", kmem:kmalloc_node" : "");
+		if (env.pid)
+			printf("PID %d. Ctrl-C to end.\n", env.pid);
+		else
+			printf("every process. Ctrl-C to end.\n");
 	} else {
 		printf("Tracing malloc/calloc/realloc/free of PID %d in %s. Ctrl-C to end.\n",
 		       env.pid, libc);
@@ -393,7 +491,7 @@ int main(int argc, char **argv)
 			state = check_child(child);
 			if (state)
 				break;
-		} else if (kill(env.pid, 0) && errno == ESRCH) {
+		} else if (env.pid && kill(env.pid, 0) && errno == ESRCH) {
 			printf("PID %d is gone.\n", env.pid);
 			break;
 		}
@@ -433,6 +531,8 @@ cleanup:
 	}
 	for (i = 0; i < NR_PROBES; i++)
 		bpf_link__destroy(links[i]);
+	for (i = 0; i < NR_TPS; i++)
+		bpf_link__destroy(tp_links[i]);
 	memleak_bpf__destroy(skel);
 	lesson_syms_free(syms);
 	if (env.command)
