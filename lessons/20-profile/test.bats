@@ -17,9 +17,10 @@ teardown() { lesson_teardown; }
 # which start_bg mixes in: "Sampling ..." and "profile: ...").
 folded() { grep -vE '^(Sampling |profile: )' "$1" || true; }
 
-# fsum FILE REGEX: total samples of the folded lines matching REGEX.
+# fsum FILE REGEX: total samples of the folded lines matching REGEX (passed
+# through the environment: awk -v would eat its backslashes).
 fsum() {
-	folded "$1" | awk -v re="$2" '$0 ~ re { s += $NF } END { print s + 0 }'
+	folded "$1" | re="$2" awk '$0 ~ ENVIRON["re"] { s += $NF } END { print s + 0 }'
 }
 
 # cpu_ns PID: nanoseconds PID has run on a CPU (first field of schedstat).
