@@ -139,11 +139,12 @@ detach_after() {
 	run tools/testenv setup lsn45
 	assert_success
 	OUTF=$BATS_TEST_TMPDIR/readme
-	start_bg "$OUTF" tools/testenv exec lsn45 -- build/45-tcx/tcx -i veth0 -d 3
+	start_bg "$OUTF" tools/testenv exec lsn45 -- build/45-tcx/tcx -i veth0
 	wait_for_line "$OUTF" '^Attached'
 	run tools/testenv ping lsn45 3
 	assert_success
-	wait "$BG_PID"
+	stop_bg "$BG_PID" INT
+	assert_equal "$STATUS" 0
 	assert_equal "$(tail -1 "$OUTF")" "Packet count: ingress 3, egress 3"
 	OUTF=$BATS_TEST_TMPDIR/readme2
 	start_bg "$OUTF" tools/testenv exec lsn45 -- build/45-tcx/tcx -i veth0 -m clsact -d 2
