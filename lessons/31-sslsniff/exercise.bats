@@ -5,25 +5,9 @@
 # holds back 1.5 s: that read must show at least 1 s; the other calls'
 # lines must keep their plaintext and show a number too.
 load ../../tests/lib
+load tls
 
-BIN=$OUT/sslsniff
 HOLD=1.5
-
-setup() {
-	lesson_setup
-	T=$BATS_TEST_TMPDIR
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-subj /CN=localhost -days 1 -keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null
-	PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-}
-teardown() { lesson_teardown; }
-
-listening() { ss -Hltn "sport = :$PORT" | grep -q .; }
-
-# got FILE LINE: wait until FILE holds LINE, a whole line.
-got() {
-	wait_until 30 grep -qxF -- "$2" "$1" || fail "never received '$2'; got: $(cat "$1")"
-}
 
 # calls FILE PID: PID's events as "DIR LEN FUNC LAT DATA" (with -l, LAT is
 # the 7th field, DATA the rest).

@@ -5,19 +5,7 @@
 # the sniffer's plaintext, for exactly the PID that wrote and the PID that
 # read them, and nothing else for those PIDs.
 load ../../tests/lib
-
-BIN=$OUT/sslsniff
-
-setup() {
-	lesson_setup
-	T=$BATS_TEST_TMPDIR
-	# EC P-256: a key in milliseconds; -nodes: no passphrase.
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-subj /CN=localhost -days 1 -keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null
-	# A port nothing listens on, picked by the kernel.
-	PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-}
-teardown() { lesson_teardown; }
+load tls
 
 # sniff FILE ARGS...: the sniffer writing to FILE, once it is attached.
 sniff() {
@@ -26,8 +14,6 @@ sniff() {
 	start_bg "$f" "$BIN" "$@"
 	wait_for_line "$f" '^TIME +DIR +PID +COMM +LEN +FUNC +DATA$'
 }
-
-listening() { ss -Hltn "sport = :$PORT" | grep -q .; }
 
 # start_server: openssl s_server on PORT, copying its stdin (a fifo we hold
 # open as fd SFD) to the client and what it reads to $T/s.out.  Sets SPID.
@@ -49,12 +35,6 @@ start_client() {
 	CPID=$!
 	_BG_PIDS+=("$CPID")
 	exec {CFD}>"$T/c.in"
-}
-
-# got FILE LINE: wait until FILE holds LINE, a whole line.  A generous
-# bound: under emulation (tools/vmtest) a Python TLS client takes seconds.
-got() {
-	wait_until 30 grep -qxF -- "$2" "$1" || fail "never received '$2'; got: $(cat "$1")"
 }
 
 # talk MSG REPLY: the client sends the line MSG, then the server REPLY.
