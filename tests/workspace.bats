@@ -122,6 +122,22 @@ copy_workspace() {
 	assert_file_not_exists "$BATS_TEST_TMPDIR/w.h"
 }
 
+@test "make vmlinux FROM=FILE: BTF inside a gzip, xz or zstd payload (bzImage, zboot)" {
+	local img=$BATS_TEST_TMPDIR/img z
+	# Like an x86 bzImage: setup code, then vmlinux (here: junk, the BTF,
+	# junk) compressed; Debian's kernels use xz (5.10, 6.1) and zstd (6.16+).
+	for z in "gzip -c" "xz -c" "zstd -qc"; do
+		{ head -c 4096 /dev/urandom
+		  { head -c 4096 /dev/zero; cat /sys/kernel/btf/vmlinux; head -c 512 /dev/zero; } | $z
+		  head -c 4096 /dev/zero; } >"$img"
+		run "$ROOT/tools/vmlinux-gen" x86 "$img" "$BATS_TEST_TMPDIR/v.h"
+		assert_success
+		run cmp <("$BPFTOOL" btf dump file /sys/kernel/btf/vmlinux format c) "$BATS_TEST_TMPDIR/v.h"
+		assert_success
+		rm "$BATS_TEST_TMPDIR/v.h"
+	done
+}
+
 @test "compile_commands.json covers both halves with their real flags" {
 	copy_workspace
 	run make -C "$WS" compile_commands.json
