@@ -360,6 +360,7 @@ readme_run() {
 		fi
 		[ -z "$bg" ] || _readme_stop "$bg"
 		bg=""
+		: >"$out" # there before the wait below reads it
 		(cd "$ROOT" && exec timeout -s INT "$secs" bash -c "$cmd") >"$out" 2>&1 3>&- &
 		want=${want// /$'\x01'}
 		bg="$! $out $expect ${want:--} $cmd"
