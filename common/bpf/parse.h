@@ -37,13 +37,15 @@ enum pkt_class {
 	PKT_NR_CLASSES,
 };
 
-/* Indexed by enum pkt_class. */
-#define PKT_CLASS_NAMES                                                                         \
-	{                                                                                       \
-		"ipv4-tcp", "ipv4-udp", "ipv4-icmp", "ipv4-frag", "ipv4-other", "ipv6-tcp",     \
-			"ipv6-udp", "ipv6-icmp", "ipv6-other", "non-ip", "bad-eth", "bad-vlan", \
-			"bad-ipv4", "bad-ipv6", "bad-l4",                                       \
+/* Indexed by enum pkt_class.  Not clang-formatted: versions 14 and 19 lay it out differently. */
+/* clang-format off */
+#define PKT_CLASS_NAMES								\
+	{									\
+		"ipv4-tcp", "ipv4-udp", "ipv4-icmp", "ipv4-frag", "ipv4-other",	\
+		"ipv6-tcp", "ipv6-udp", "ipv6-icmp", "ipv6-other", "non-ip",	\
+		"bad-eth", "bad-vlan", "bad-ipv4", "bad-ipv6", "bad-l4",	\
 	}
+/* clang-format on */
 
 #define PARSE_MAX_VLANS 2
 

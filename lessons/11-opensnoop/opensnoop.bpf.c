@@ -8,8 +8,6 @@
 #include <bpf/bpf_helpers.h>
 #include "opensnoop.h"
 
-#define INVALID_UID ((__u32)-1)
-
 /* Filters, set by the loader before load: constants to the verifier. */
 const volatile __u32 targ_pid = 0;	     /* 0: any process */
 const volatile __u32 targ_uid = INVALID_UID; /* INVALID_UID: any user */

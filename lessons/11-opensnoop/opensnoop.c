@@ -14,8 +14,6 @@
 #include "opensnoop.h"
 #include "opensnoop.skel.h"
 
-#define INVALID_UID ((__u32)-1)
-
 static struct {
 	int pid;
 	__u32 uid;

@@ -5,6 +5,8 @@
 
 #define TASK_COMM_LEN 16
 #define NAME_LEN      256
+/* The UID filter's "none": (uid_t)-1, which no user can have. */
+#define INVALID_UID   0xffffffffU
 
 struct event {
 	__u32 pid;   /* tgid */

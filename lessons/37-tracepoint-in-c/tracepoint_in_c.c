@@ -66,11 +66,11 @@ static const struct {
 	const char *name;
 	size_t offset, size;
 } want[] = {
-#define FIELD(f)                                                    \
-	{                                                           \
-#f, offsetof(struct mm_page_alloc_args, f),         \
-			sizeof(((struct mm_page_alloc_args *)0)->f) \
-	}
+/* Not clang-formatted: versions 14 and 19 lay this macro out differently. */
+/* clang-format off */
+#define FIELD(f) \
+	{ #f, offsetof(struct mm_page_alloc_args, f), sizeof(((struct mm_page_alloc_args *)0)->f) }
+	/* clang-format on */
 	FIELD(common_pid), FIELD(pfn), FIELD(order), FIELD(gfp_flags), FIELD(migratetype),
 #undef FIELD
 };
