@@ -51,16 +51,20 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
 	case 'o':
-		if (strlen(arg) >= sizeof(object_path))
+		if (strlen(arg) >= sizeof(object_path)) {
 			argp_error(state, "invalid object path '%s': longer than %zu bytes", arg,
 				   sizeof(object_path) - 1);
+			return EINVAL; /* not reached: argp_error() exits */
+		}
 		strcpy(object_path, arg);
 		break;
 	case 'p':
 	case 'M':
-		if ((key == 'p' ? nr_only : nr_skip) == MAX_PICKS)
+		if ((key == 'p' ? nr_only : nr_skip) == MAX_PICKS) {
 			argp_error(state, "invalid %s '%s': at most %d -%c options",
 				   key == 'p' ? "program" : "map", arg, MAX_PICKS, key);
+			return EINVAL;
+		}
 		if (key == 'p')
 			only_progs[nr_only++] = arg;
 		else
@@ -75,11 +79,15 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'g': {
 		char *eq = strchr(arg, '=');
 
-		if (!eq || eq == arg)
+		if (!eq || eq == arg) {
 			argp_error(state, "invalid global '%s': want NAME=VALUE", arg);
-		if (nr_globals == MAX_PICKS)
+			return EINVAL;
+		}
+		if (nr_globals == MAX_PICKS) {
 			argp_error(state, "invalid global '%s': at most %d -g options", arg,
 				   MAX_PICKS);
+			return EINVAL;
+		}
 		globals[nr_globals].value =
 			lesson_arg_long(state, eq + 1, "global value", LONG_MIN, LONG_MAX);
 		*eq = '\0';
@@ -315,24 +323,55 @@ static int show_kernel_type(const char *name)
 	return err;
 }
 
-/* A global's value in the section's bytes; only integers of 1-8 bytes. */
-static bool read_int(const void *at, __u32 size, long *value)
+/*
+ * A global's value in the section's bytes (integers of 1-8 bytes), as the
+ * program sees it: signed or not as its BTF type says, so a __u64 set to -1
+ * prints as 18446744073709551615, like bpftool shows it.
+ */
+static bool print_int(const void *at, __u32 size, bool is_signed)
 {
+	__u64 u;
+	__s64 s;
+
 	switch (size) {
 	case 1:
-		*value = *(const __s8 *)at;
-		return true;
+		u = *(const __u8 *)at;
+		s = (__s8)u;
+		break;
 	case 2:
-		*value = *(const __s16 *)at;
-		return true;
+		u = *(const __u16 *)at;
+		s = (__s16)u;
+		break;
 	case 4:
-		*value = *(const __s32 *)at;
-		return true;
+		u = *(const __u32 *)at;
+		s = (__s32)u;
+		break;
 	case 8:
-		*value = *(const __s64 *)at;
-		return true;
+		u = *(const __u64 *)at;
+		s = (__s64)u;
+		break;
+	default:
+		return false;
 	}
-	return false;
+	if (is_signed)
+		printf("%lld\n", (long long)s);
+	else
+		printf("%llu\n", (unsigned long long)u);
+	return true;
+}
+
+/* Is this variable's type (under its typedefs and const/volatile) a signed integer? */
+static bool var_is_signed(const struct btf *btf, __u32 var_id)
+{
+	int id = btf__resolve_type(btf, var_id);
+	const struct btf_type *t = id < 0 ? NULL : btf__type_by_id(btf, id);
+
+	if (t && btf_is_int(t))
+		return btf_int_encoding(t) & BTF_INT_SIGNED;
+	/* An enum's kind flag means signed (clang 15+ sets it). */
+	if (t && (btf_is_enum(t) || btf_is_enum64(t)))
+		return btf_kflag(t);
+	return true;
 }
 
 static bool write_int(void *at, __u32 size, long value)
@@ -402,13 +441,11 @@ static int list_one_global(struct bpf_map *map, const char *sec, const char *nam
 {
 	size_t size;
 	const char *bytes = bpf_map__initial_value(map, &size);
-	long value;
+	const struct btf *btf = ctx;
 
 	printf("%-16s %-14s %6u %4u ", name, sec, vs->offset, vs->size);
-	if (bytes && vs->offset + vs->size <= size &&
-	    read_int(bytes + vs->offset, vs->size, &value))
-		printf("%ld\n", value);
-	else
+	if (!bytes || vs->offset + vs->size > size ||
+	    !print_int(bytes + vs->offset, vs->size, var_is_signed(btf, vs->type)))
 		printf("-\n");
 	return 0;
 }
@@ -416,7 +453,8 @@ static int list_one_global(struct bpf_map *map, const char *sec, const char *nam
 static void list_globals(struct bpf_object *obj)
 {
 	printf("%-16s %-14s %6s %4s %s\n", "GLOBAL", "SECTION", "OFFSET", "SIZE", "VALUE");
-	for_each_global(obj, list_one_global, NULL);
+	/* cb's ctx: the BTF, for each variable's signedness. */
+	for_each_global(obj, list_one_global, (void *)bpf_object__btf(obj));
 }
 
 /* Variables["name"].Set(v) without a skeleton: copy the section, patch, hand it back. */
@@ -430,7 +468,7 @@ static int set_one_global(struct bpf_map *map, const char *sec, const char *name
 	char *bytes;
 	int err;
 
-	if (strcmp(name, g->name))
+	if (strcmp(name, g->name) != 0)
 		return 0;
 	g->found = true;
 	cur = bpf_map__initial_value(map, &size);

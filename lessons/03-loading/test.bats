@@ -199,6 +199,12 @@ printed_members() {
 	run "$BPFTOOL" map dump id "$(loaded_id map loading.rodata)"
 	assert_output --regexp '"step": 1'
 	stop_bg "$BG_PID" INT
+	# step is a __u64 (BTF says unsigned): -1 lists as the value the program sees.
+	load_bg -g step=-1
+	assert_line --regexp "^step +\.rodata +$off +$size 18446744073709551615$"
+	run "$BPFTOOL" map dump id "$(loaded_id map loading.rodata)"
+	assert_output --regexp '"step": 18446744073709551615'
+	stop_bg "$BG_PID" INT
 }
 
 @test "BTF: -k walks kernel structs exactly as bpftool's raw dump of vmlinux has them" {
