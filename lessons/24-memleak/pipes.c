@@ -7,6 +7,7 @@
  * (the last close kfree()s both), prints "closed" and waits for a last
  * SIGUSR1 to exit.  Every step is one the test (or you) let happen.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,17 @@
 #define MAX_PIPES 4096
 
 static int fds[MAX_PIPES][2];
+
+/* A whole decimal number, else -1 (atoi would read "x" as 0). */
+static long number(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return end == s || *end || errno ? -1 : v;
+}
 
 static void say(const char *s)
 {
@@ -41,7 +53,8 @@ __attribute__((noinline)) void close_pipes(int k)
 
 int main(int argc, char **argv)
 {
-	int k = argc == 2 ? atoi(argv[1]) : -1, sig;
+	long k = argc == 2 ? number(argv[1]) : -1;
+	int sig;
 	char line[64];
 	sigset_t set;
 
@@ -58,7 +71,7 @@ int main(int argc, char **argv)
 		say("pipe: too many open files? (ulimit -n)\n");
 		return 1;
 	}
-	snprintf(line, sizeof(line), "holding %d pipes\n", k);
+	snprintf(line, sizeof(line), "holding %ld pipes\n", k);
 	say(line);
 	sigwait(&set, &sig);
 	close_pipes(k);
