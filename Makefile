@@ -23,6 +23,8 @@
 #   make unit         the helper library's unit tests (common/test/)
 #   make fuzz         libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each
 #   make SANITIZE=1 [unit|LESSON...]   ASan+UBSan build in build-san/
+#   make test SANITIZE=1 VMTEST=0 [TESTS=...]   the suite against it; any
+#                     ASan/UBSan/LSan report fails (tests/run)
 #   make format       apply clang-format to every C file
 #   make compile_commands.json   for clangd / CLion / VS Code
 #   make vmlinux [ARCH=x86|arm64] [FROM=running|RELEASE|FILE]
@@ -58,8 +60,9 @@ $(LESSONS): common
 
 # TESTS=lessons/00-xdp-counter limits the run to some lessons.
 VMTEST ?= 1
+# SANITIZE=1: against build-san/ (tests/run); any sanitizer report fails.
 test: all
-	@VMTEST=$(VMTEST) tests/run $(TESTS)
+	@VMTEST=$(VMTEST) SANITIZE=$(SANITIZE) tests/run $(TESTS)
 
 KERNEL ?= 6.1
 VMTEST_TIMEOUT ?= 3600
@@ -139,4 +142,4 @@ bench: all
 	@bench/run $(if $(filter 1,$(QUICK)),--quick) --out $(BENCH_OUT)
 
 clean:
-	rm -rf build build-san compile_commands.json
+	rm -rf build build-san build-memcheck compile_commands.json

@@ -29,9 +29,14 @@ BUILD_ROOT := $(ROOT)/build
 # SANITIZE=1: the helper library and loaders with ASan+UBSan, in build-san/
 # (build/ stays as it is).  No static linking: the sanitizer runtimes are
 # shared libraries.  WERROR=1 (what `make check` builds with): -Werror.
+# MEMCHECK=1 (make memcheck): the usual flags, dynamically linked, in
+# build-memcheck/: valgrind replaces malloc only in a shared libc.
 ifeq ($(SANITIZE),1)
 BUILD_ROOT := $(ROOT)/build-san
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
+override STATIC :=
+else ifeq ($(MEMCHECK),1)
+BUILD_ROOT := $(ROOT)/build-memcheck
 override STATIC :=
 endif
 OUT ?= $(BUILD_ROOT)/$(LESSON)
@@ -181,8 +186,9 @@ FORCE:
 endif
 
 # `make run ARGS="-d 5"`: RUN_ARGS (the lesson's) first, then ARGS.
+# RUN_WRAPPER: a command the loader runs under (make memcheck: valgrind).
 run: all
-	$(OUT)/$(firstword $(APPS)) $(RUN_ARGS) $(ARGS)
+	$(RUN_WRAPPER) $(OUT)/$(firstword $(APPS)) $(RUN_ARGS) $(ARGS)
 
 test: all
 	$(Q)$(ROOT)/tests/run $(LESSON_DIR)

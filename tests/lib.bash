@@ -10,7 +10,12 @@
 # the test started, deletes its test network and checks nothing BPF is left.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# The build under test: build/, or with SANITIZE=1 (make test SANITIZE=1,
+# tests/run) the ASan+UBSan one in build-san/ (common/lesson.mk).  There
+# tests/run also makes build/ itself show build-san/ (a mount namespace of
+# its own), for what a README names as build/NN-x/NAME.
 BUILD=$ROOT/build
+[ "${SANITIZE:-0}" != 1 ] || BUILD=$ROOT/build-san
 FEATPROBE=${FEATPROBE:-$BUILD/common/featprobe}
 BPFTOOL=$(command -v bpftool || echo /usr/sbin/bpftool)
 BATS_LIB=${BATS_LIB:-/usr/lib/bats}
@@ -53,6 +58,13 @@ require_feature() {
 		*) fail "feature probe $f failed (featprobe exit $rc, expected 0 or 1): $why" ;;
 		esac
 	done
+}
+
+# skip_if_sanitize WHY: skip a test about the usual build itself (static
+# linking, cross builds, ...) in a SANITIZE=1 run, whose build differs on
+# purpose (build-san/: ASan+UBSan, always dynamically linked).
+skip_if_sanitize() {
+	[ "${SANITIZE:-0}" != 1 ] || skip "SANITIZE=1: build-san/ is ASan+UBSan and dynamically linked; $1"
 }
 
 # require_qdisc KIND [ARGS...]: skip unless this kernel can create qdisc KIND
@@ -367,7 +379,8 @@ readme_run() {
 		_BG_PIDS+=("$!")
 		# Give a long-running command its start before a second terminal's:
 		# a line of its own, not make's (the directory, the echoed command).
-		wait_until "$((secs / LESSON_SLOW))" grep -qvE "^(make(\[[0-9]+\])?: |$ROOT/build/)" "$out" || true
+		# (make's echo of `make run`: "[RUN_WRAPPER ]ROOT/build[-san|-memcheck]/...")
+		wait_until "$((secs / LESSON_SLOW))" grep -qvE "^(make(\[[0-9]+\])?: |${RUN_WRAPPER:+$RUN_WRAPPER }$ROOT/build[-a-z]*/)" "$out" || true
 	done < <(readme_commands "$LESSON_DIR/README.md")
 	[ -z "$bg" ] || _readme_stop "$bg"
 	[ "$i" -gt 0 ] || fail "README.md of $LESSON has no commands in its Run it section"
