@@ -502,6 +502,23 @@ void lesson_report_drops(__u64 dropped)
 		lesson_error("%llu events dropped (ring buffer full)", (unsigned long long)dropped);
 }
 
+void lesson_report_misses(const struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program (prog, obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len) || !info.recursion_misses)
+			continue;
+		lesson_error(
+			"%s missed %llu runs (it fired while another BPF program ran on its CPU)",
+			bpf_program__name(prog), (unsigned long long)info.recursion_misses);
+	}
+}
+
 static void print_stars(__u32 val, __u32 max, int width)
 {
 	int n = max ? (int)((__u64)val * width / max) : 0, i;

@@ -121,6 +121,15 @@ int lesson_poll_perfbuf(struct perf_buffer *pb);
  */
 void lesson_report_drops(__u64 dropped);
 
+/*
+ * Runs the kernel skipped because the program fired while another BPF
+ * program was running on that CPU (an IRQ tracepoint inside a syscall
+ * tracepoint's program, say): "name: PROG missed N runs (...)" on stderr
+ * per program of OBJ with a non-zero recursion_misses (5.12+); nothing
+ * otherwise.  What a program counts is short by at most that many.
+ */
+void lesson_report_misses(const struct bpf_object *obj);
+
 /* bcc-style log2 histogram: slot i counts values in [2^i, 2^(i+1)). */
 void lesson_print_log2_hist(const __u32 *vals, int nr_slots, const char *unit);
 

@@ -162,6 +162,8 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!interval || lesson_exiting || ms_between(&last, &now) >= 500)
 		err = print_table(fd, ncpus);
+	/* A handler whose entry or exit run was skipped is not in the table. */
+	lesson_report_misses(skel->obj);
 
 cleanup:
 	hardirqs_bpf__destroy(skel);

@@ -211,6 +211,8 @@ int main(int argc, char **argv)
 	}
 	/* What completed since the last interval. */
 	report(bpf_map__fd(skel->maps.counts));
+	/* block_rq_complete fires in IRQ context, maybe inside another program. */
+	lesson_report_misses(skel->obj);
 	err = 0;
 
 cleanup:
