@@ -68,10 +68,13 @@ endif
 CLANG_BPF_SYS_INCLUDES ?= $(shell $(CLANG) -v -E - </dev/null 2>&1 \
 	| sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
 
-BPF_CFLAGS ?= -g -O2 -Wall -Wno-unused-function
+BPF_CFLAGS ?= -g -O2 -Wall -Wno-unused-function -Werror=implicit-function-declaration
 BPF_TARGET ?= bpf
 CFLAGS ?= -g -O2 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
-CFLAGS += -D_GNU_SOURCE $(SAN_FLAGS) $(if $(filter 1,$(WERROR)),-Werror)
+# An undeclared function is an error in gcc 14 and clang 16 (Debian 13):
+# make it one with Debian 12's compilers too, so it shows up here first.
+CFLAGS += -D_GNU_SOURCE -Werror=implicit-function-declaration $(SAN_FLAGS) \
+	$(if $(filter 1,$(WERROR)),-Werror)
 LDFLAGS += $(SAN_FLAGS)
 STATIC ?=
 # For loaders that symbolise with elfutils (common/sym.c): LDLIBS += $(LDLIBS_DW)
