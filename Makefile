@@ -136,8 +136,8 @@ readme-table:
 # (Go, bpftrace, libbpf-tools, strace) as ratios, in DIR/RESULTS.md + PNGs.
 # QUICK=1 (the smoke run tests/bench.bats makes) installs no peer (hundreds
 # of MB): a peer not installed gets "not installed" rows, no chart without
-# gnuplot.
-BENCH_OUT ?= bench
+# gnuplot; it writes to build/bench-quick/, not over the committed results.
+BENCH_OUT ?= $(if $(filter 1,$(QUICK)),build/bench-quick,bench)
 .PHONY: bench
 bench: all
 	@$(if $(filter 1,$(QUICK)),tools/deps check peers || \
