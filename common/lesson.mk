@@ -27,17 +27,18 @@ LESSON_DIR := $(abspath $(CURDIR))
 LESSON := $(notdir $(LESSON_DIR))
 BUILD_ROOT := $(ROOT)/build
 # SANITIZE=1: the helper library and loaders with ASan+UBSan, in build-san/
-# (build/ stays as it is).  No static linking: the sanitizer runtimes are
-# shared libraries.  WERROR=1 (what `make check` builds with): -Werror.
-# MEMCHECK=1 (make memcheck): the usual flags, dynamically linked, in
-# build-memcheck/: valgrind replaces malloc only in a shared libc.
+# (build/ stays as it is).  WERROR=1 (what `make check` builds with): -Werror.
+# MEMCHECK=1 (make memcheck): the usual flags, in build-memcheck/.  Both need
+# a shared libc (the sanitizer runtimes are shared libraries; valgrind
+# replaces malloc only in a shared libc): a STATIC lesson then links only
+# libbpf statically (SHARED_LIBC, below).
 ifeq ($(SANITIZE),1)
 BUILD_ROOT := $(ROOT)/build-san
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
-override STATIC :=
+SHARED_LIBC := 1
 else ifeq ($(MEMCHECK),1)
 BUILD_ROOT := $(ROOT)/build-memcheck
-override STATIC :=
+SHARED_LIBC := 1
 endif
 OUT ?= $(BUILD_ROOT)/$(LESSON)
 
@@ -89,8 +90,9 @@ else
 # compiler ($(STATIC_PROBE): yes or no) decides; on "no" only libbpf is
 # linked statically (so 1.1-only static symbols still resolve) and libelf,
 # libz and libc dynamically, with a NOTE.  Read at link time, after the probe.
+# SHARED_LIBC: always that way, without the NOTE.
 STATIC_PROBE := $(BUILD_ROOT)/.static-libelf$(if $(CROSS_COMPILE),-$(ARCH))
-STATIC_LIBELF = $(shell cat $(STATIC_PROBE) 2>/dev/null)
+STATIC_LIBELF = $(if $(SHARED_LIBC),no,$(shell cat $(STATIC_PROBE) 2>/dev/null))
 static_ok = $(if $(filter no,$(STATIC_LIBELF)),,yes)
 LDLIBS_BPF = $(if $(static_ok),-lbpf -lelf -lz -lzstd,-Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz)
 LDLIBS_DW = -ldw -lelf $(if $(static_ok),-lbz2 -llzma -lzstd -lz)
@@ -166,11 +168,11 @@ $(C_OBJS): $(SKELS)
 
 $(BINS): $(OUT)/%: $(OUT)/%.o $(EXTRA_OBJS) $(HELPERS_LIB)
 	$(call msg,BINARY,$@)
-	$(if $(STATIC),$(if $(static_ok),,@echo "  NOTE     $(notdir $@): static libelf does not link here: libbpf static, libelf/libz/libc dynamic" >&2))
+	$(if $(STATIC),$(if $(static_ok)$(SHARED_LIBC),,@echo "  NOTE     $(notdir $@): static libelf does not link here: libbpf static, libelf/libz/libc dynamic" >&2))
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) $(LDLIBS_BPF) -o $@
 
 ifneq ($(STATIC),)
-$(BINS): | $(STATIC_PROBE)
+$(BINS): | $(if $(SHARED_LIBC),,$(STATIC_PROBE))
 $(STATIC_PROBE): | $(DEPS_STAMP)
 	$(Q)mkdir -p $(@D) && t=$@.$$$$ && \
 	printf '#include <libelf.h>\nint main(void)\n{\n\telf_version(EV_CURRENT);\n\treturn elf_end(0);\n}\n' >$$t.c && \
