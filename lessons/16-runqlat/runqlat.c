@@ -84,7 +84,7 @@ static long long monotonic_ns(void)
  */
 static void wait_interval(long interval)
 {
-	struct timespec tick = { .tv_nsec = 100 * 1000 * 1000 };
+	struct timespec tick = { .tv_nsec = 100L * 1000 * 1000 };
 	long long end = monotonic_ns() + interval * 1000000000LL;
 
 	while (!lesson_should_stop()) {

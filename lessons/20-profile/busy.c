@@ -5,7 +5,10 @@
  * Built with -O0 -fno-omit-frame-pointer: the kernel unwinds user stacks
  * by following frame pointers.
  */
+#include <errno.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -24,12 +27,27 @@ __attribute__((noinline)) void burn_cpu(void)
 		spins++;
 }
 
+/* A whole decimal number, else -1 (atoi would read "x" as 0). */
+static long number(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return end == s || *end || errno ? -1 : v;
+}
+
 int main(int argc, char **argv)
 {
-	int seconds = argc > 1 ? atoi(argv[1]) : 5;
+	long seconds = argc > 1 ? number(argv[1]) : 5;
 
+	if (seconds < 1 || seconds > INT_MAX) {
+		fprintf(stderr, "usage: busy [SECONDS]\n");
+		return 2;
+	}
 	signal(SIGALRM, on_alarm);
-	alarm(seconds > 0 ? seconds : 5);
+	alarm(seconds);
 	burn_cpu();
 	return 0;
 }

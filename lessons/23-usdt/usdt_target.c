@@ -6,11 +6,23 @@
  * -w: print "ready PID" and wait for a line on stdin first, so a tracer can
  * attach to this PID before anything fires.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/sdt.h>
+
+/* A whole decimal number, else -1 (atoi would read "x" as 0). */
+static long number(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return end == s || *end || errno ? -1 : v;
+}
 
 int main(int argc, char **argv)
 {
@@ -27,7 +39,11 @@ int main(int argc, char **argv)
 		argv++;
 	}
 	if (argc > 1)
-		count = atol(argv[1]);
+		count = number(argv[1]);
+	if (count < 0) {
+		fprintf(stderr, "usage: usdt_target [-w] [COUNT [WORD]]\n");
+		return 2;
+	}
 	if (argc > 2)
 		word = argv[2];
 	for (i = 1; i <= count; i++) {

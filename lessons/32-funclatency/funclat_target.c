@@ -11,6 +11,7 @@
  * Each dive() call's time by its caller's clock is one "dive NS" line,
  * innermost first: the call K levels from the bottom lasts at least K * MS.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,10 +48,21 @@ __attribute__((noinline)) void dive(long depth, long ms)
 	}
 }
 
+/* A whole decimal number, else -1 (atoi would read "x" as 0). */
+static long number(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return end == s || *end || errno ? -1 : v;
+}
+
 int main(int argc, char **argv)
 {
 	struct timespec t0;
-	long n, ms, depth = 0, i;
+	long n = -1, ms = -1, depth = 0, i;
 	char line[16];
 
 	if (argc > 1 && !strcmp(argv[1], "-w")) {
@@ -61,14 +73,16 @@ int main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	if (argc != 3 && argc != 4) {
+	if (argc == 3 || argc == 4) {
+		n = number(argv[1]);
+		ms = number(argv[2]);
+		if (argc == 4)
+			depth = number(argv[3]);
+	}
+	if ((argc != 3 && argc != 4) || n < 0 || ms < 0 || depth < 0) {
 		fprintf(stderr, "usage: funclat_target [-w] N MS [DEPTH]\n");
 		return 2;
 	}
-	n = atol(argv[1]);
-	ms = atol(argv[2]);
-	if (argc == 4)
-		depth = atol(argv[3]);
 	for (i = 0; i < n; i++) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (depth) {

@@ -104,7 +104,7 @@ static const struct argp argp = {
 /* Sleep until INTERVAL seconds have passed (0: forever) or we must stop. */
 static void wait_interval(long interval)
 {
-	struct timespec start, now, tick = { .tv_nsec = 100 * 1000 * 1000 };
+	struct timespec start, now, tick = { .tv_nsec = 100L * 1000 * 1000 };
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (!lesson_should_stop()) {

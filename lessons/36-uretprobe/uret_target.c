@@ -7,6 +7,8 @@
  * and prints each value it got back, the oracle the tests compare with.
  * -w: print "ready PID" and wait for a line on stdin first.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,10 +32,22 @@ __attribute__((noinline)) const char *word(int i)
 	return words[i % 4];
 }
 
+/* A whole decimal number, else -1 (atoi would read "x" as 0). */
+static long number(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return end == s || *end || errno ? -1 : v;
+}
+
 int main(int argc, char **argv)
 {
 	char line[16];
-	int n, i;
+	long n;
+	int i;
 
 	if (argc > 1 && !strcmp(argv[1], "-w")) {
 		printf("ready %d\n", getpid());
@@ -43,7 +57,11 @@ int main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	n = argc > 1 ? atoi(argv[1]) : 3;
+	n = argc > 1 ? number(argv[1]) : 3;
+	if (n < 0 || n > INT_MAX) {
+		fprintf(stderr, "usage: uret_target [-w] [N]\n");
+		return 2;
+	}
 
 	for (i = 0; i < n; i++) {
 		printf("answer %d\n", answer(i));
