@@ -28,8 +28,8 @@
  */
 #pragma weak libbpf_set_memlock_rlim
 
-static unsigned long long tiny_limit = 64 * 1024; /* -l */
-static long long libbpf_rlim = -1;		  /* -m; -1: libbpf's default */
+static unsigned long long tiny_limit = 64ULL * 1024; /* -l */
+static long long libbpf_rlim = -1;		     /* -m; -1: libbpf's default */
 
 static const struct argp_option opts[] = {
 	{ "limit", 'l', "BYTES", 0, "RLIMIT_MEMLOCK to create the maps under (default 65536)" },
@@ -147,9 +147,12 @@ static unsigned long long fd_memlock(int fd)
 	f = fopen(path, "r");
 	if (!f)
 		return 0;
-	while (fgets(line, sizeof(line), f))
+	/* The kernel's own "name:\tvalue" lines. */
+	while (fgets(line, sizeof(line), f)) {
+		/* NOLINTNEXTLINE(cert-err34-c) */
 		if (sscanf(line, "memlock: %llu", &v) == 1)
 			break;
+	}
 	fclose(f);
 	return v;
 }
@@ -256,12 +259,12 @@ int main(int argc, char **argv)
 
 	printf("%-10s %-8s %6s %12s\n", "OBJECT", "KIND", "ID", "MEMLOCK");
 	total = 0;
-#define SHOW(name, fd, is_map)                                                      \
-	do {                                                                        \
-		unsigned long long m = fd_memlock(fd);                              \
-		printf("%-10s %-8s %6u %12llu\n", name, is_map ? "map" : "program", \
-		       fd_id(fd, is_map), m);                                       \
-		total += m;                                                         \
+#define SHOW(name, fd, is_map)                                                        \
+	do {                                                                          \
+		unsigned long long m = fd_memlock(fd);                                \
+		printf("%-10s %-8s %6u %12llu\n", name, (is_map) ? "map" : "program", \
+		       fd_id(fd, is_map), m);                                         \
+		total += m;                                                           \
 	} while (0)
 	SHOW("rl_big", bpf_map__fd(skel->maps.rl_big), true);
 	SHOW("rl_hash", bpf_map__fd(skel->maps.rl_hash), true);
