@@ -78,6 +78,11 @@ peer_rx() { ip -n "$NS-peer" -s link show dev veth1 | awk '/RX:/ { getline; prin
 	assert_bad_input "xdp_live_frame: invalid size '59': out of range 60..1514"
 	run "$BIN" -D 02:00:zz:00:00:01
 	assert_bad_input "xdp_live_frame: invalid MAC '02:00:zz:00:00:01': want xx:xx:xx:xx:xx:xx"
+	# Only hex digits: no sign, space or 0x that strtoul/sscanf would skip.
+	run "$BIN" -D 0x2:00:00:00:00:01
+	assert_bad_input "xdp_live_frame: invalid MAC '0x2:00:00:00:00:01': want xx:xx:xx:xx:xx:xx"
+	run "$BIN" -D "02:00:00:00:00: 1"
+	assert_bad_input "xdp_live_frame: invalid MAC '02:00:00:00:00: 1': want xx:xx:xx:xx:xx:xx"
 	run "$BIN" -m drop
 	assert_bad_input "xdp_live_frame: invalid mode 'drop': want one of tx, redirect"
 	run "$BIN" -i nosuch0

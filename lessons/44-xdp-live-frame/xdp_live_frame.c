@@ -5,9 +5,11 @@
  * the frame out of IFACE (XDP_TX, or XDP_REDIRECT with -m redirect).
  */
 #include <argp.h>
+#include <ctype.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
@@ -42,12 +44,24 @@ static const struct argp_option opts[] = {
 	{},
 };
 
+/* xx:xx:xx:xx:xx:xx, one or two hex digits each (sscanf's %x also took " +0x2"). */
+static bool parse_mac(const char *s, unsigned char *mac)
+{
+	int i, n;
+
+	for (i = 0; i < ETH_ALEN; i++) {
+		for (n = 0; n < 2 && isxdigit((unsigned char)s[n]); n++)
+			;
+		if (!n || s[n] != (i < ETH_ALEN - 1 ? ':' : '\0'))
+			return false;
+		mac[i] = strtoul(s, NULL, 16); /* exactly those n digits */
+		s += n + 1;
+	}
+	return true;
+}
+
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	unsigned int m[ETH_ALEN];
-	char end;
-	int i;
-
 	switch (key) {
 	case 'i':
 		ifindex = lesson_arg_ifindex(state, arg);
@@ -60,14 +74,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		frame_size = lesson_arg_long(state, arg, "size", 60, 1514);
 		break;
 	case 'D':
-		if (sscanf(arg, "%x:%x:%x:%x:%x:%x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5],
-			   &end) != 6)
+		if (!parse_mac(arg, dst_mac_buf))
 			argp_error(state, "invalid MAC '%s': want xx:xx:xx:xx:xx:xx", arg);
-		for (i = 0; i < ETH_ALEN; i++) {
-			if (m[i] > 0xff)
-				argp_error(state, "invalid MAC '%s': want xx:xx:xx:xx:xx:xx", arg);
-			dst_mac_buf[i] = m[i];
-		}
 		dst_mac = dst_mac_buf;
 		break;
 	case 'm':
