@@ -94,11 +94,11 @@ static void handle_frame(const unsigned char *f, size_t len)
 
 	if (len < ETH_HLEN + sizeof(*ip))
 		return;
-	ihl = ip->ihl * 4;
+	ihl = (size_t)ip->ihl * 4;
 	if (len < ETH_HLEN + ihl + sizeof(*tcp))
 		return;
 	tcp = (const void *)(f + ETH_HLEN + ihl);
-	off = ETH_HLEN + ihl + tcp->doff * 4;
+	off = ETH_HLEN + ihl + (size_t)tcp->doff * 4;
 	end = ETH_HLEN + ntohs(ip->tot_len);
 	if (end > len)
 		end = len; /* a frame bigger than our buffer */

@@ -129,7 +129,7 @@ static bool libssl_of_pid(int pid, char *path, size_t len)
 			continue;
 		p[strcspn(p, "\n")] = 0;
 		base = strrchr(p, '/') + 1;
-		if (strncmp(base, "libssl.so", 9))
+		if (strncmp(base, "libssl.so", 9) != 0)
 			continue;
 		/* Not in our mount namespace (a container): through its root. */
 		if (access(p, R_OK))
@@ -156,7 +156,7 @@ static bool libssl_of_ldconfig(char *path, size_t len)
 	/* "\tlibssl.so.3 (libc6,x86-64) => /lib/x86_64-linux-gnu/libssl.so.3" */
 	while (fgets(line, sizeof(line), f)) {
 		p = line + strspn(line, " \t");
-		if (found || strncmp(p, "libssl.so.3 (", 13))
+		if (found || strncmp(p, "libssl.so.3 (", 13) != 0)
 			continue;
 		p = strstr(p, "=> ");
 		if (!p)
@@ -242,7 +242,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 int main(int argc, char **argv)
 {
-	struct bpf_link *links[2 * F_NR] = {};
+	struct bpf_link *entry_links[F_NR] = {}, *exit_links[F_NR] = {};
 	struct bpf_program *exits[F_NR];
 	char path[4096], funcs[64] = "";
 	struct ring_buffer *rb = NULL;
@@ -298,9 +298,9 @@ int main(int argc, char **argv)
 		/* -p: the kernel fires the probes only in that process. */
 		int pid = opt.pid ? opt.pid : -1;
 
-		links[2 * i] = bpf_program__attach_uprobe_opts(skel->progs.ssl_rw_enter, pid, path,
-							       0, &uopts);
-		if (!links[2 * i]) {
+		entry_links[i] = bpf_program__attach_uprobe_opts(skel->progs.ssl_rw_enter, pid,
+								 path, 0, &uopts);
+		if (!entry_links[i]) {
 			err = -errno;
 			/* The _ex pair is OpenSSL 1.1.1+; older libraries lack it. */
 			if (err == -ENOENT && i >= F_SSL_READ_EX)
@@ -316,8 +316,8 @@ int main(int argc, char **argv)
 			goto cleanup;
 		}
 		uopts.retprobe = true;
-		links[2 * i + 1] = bpf_program__attach_uprobe_opts(exits[i], pid, path, 0, &uopts);
-		if (!links[2 * i + 1]) {
+		exit_links[i] = bpf_program__attach_uprobe_opts(exits[i], pid, path, 0, &uopts);
+		if (!exit_links[i]) {
 			err = lesson_fail(-errno, "attaching uretprobe to %s() in %s",
 					  func_names[i], path);
 			goto cleanup;
@@ -350,8 +350,10 @@ int main(int argc, char **argv)
 			(unsigned long long)skel->bss->missed);
 cleanup:
 	ring_buffer__free(rb);
-	for (i = 0; i < 2 * F_NR; i++)
-		bpf_link__destroy(links[i]);
+	for (i = 0; i < F_NR; i++) {
+		bpf_link__destroy(entry_links[i]);
+		bpf_link__destroy(exit_links[i]);
+	}
 	sslsniff_bpf__destroy(skel);
 	return err;
 }

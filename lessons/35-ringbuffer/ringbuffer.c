@@ -23,7 +23,7 @@ static struct {
 	long size;
 	long delay;
 	unsigned long long received;
-} env = { .size = 256 * 1024 };
+} env = { .size = 256L * 1024 };
 
 static const struct argp_option opts[] = {
 	{ "api", 'a', "API", 0, "reserve (bpf_ringbuf_reserve/submit, default) or output" },

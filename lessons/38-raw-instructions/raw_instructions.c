@@ -113,7 +113,7 @@ static const struct argp argp = {
 /* "offset:N" of one field in the tracepoint's format file, or -1. */
 static int tp_field_offset(const char *tracefs, const char *field)
 {
-	char path[PATH_MAX], line[512], want[64];
+	char path[PATH_MAX], line[512], want[64], *at;
 	int off = -1;
 	FILE *f;
 
@@ -122,10 +122,15 @@ static int tp_field_offset(const char *tracefs, const char *field)
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, "field:") && strstr(line, want) &&
-		    sscanf(strstr(line, "offset:"), "offset:%d;", &off) == 1)
+	/* The kernel's own "field:TYPE NAME; offset:N; size:N; ..." lines. */
+	while (fgets(line, sizeof(line), f)) {
+		at = strstr(line, "offset:");
+		if (!at || !strstr(line, "field:") || !strstr(line, want))
+			continue;
+		/* NOLINTNEXTLINE(cert-err34-c) */
+		if (sscanf(at, "offset:%d;", &off) == 1)
 			break;
+	}
 	fclose(f);
 	return off;
 }
@@ -141,6 +146,8 @@ static int tp_id(const char *tracefs)
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
+	/* The kernel's own one-number file. */
+	/* NOLINTNEXTLINE(cert-err34-c) */
 	if (fscanf(f, "%d", &id) != 1)
 		id = -1;
 	fclose(f);

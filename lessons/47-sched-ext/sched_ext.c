@@ -159,7 +159,7 @@ int main(int argc, char **argv)
 	if (v != FEATURE_SUPPORTED)
 		return lesson_error("cannot tell whether the kernel has sched_ext: %s", why);
 	/* One BPF scheduler at a time; the kernel would say EBUSY. */
-	if (strcmp(sysfs_line("state", buf, sizeof(buf)), "disabled"))
+	if (strcmp(sysfs_line("state", buf, sizeof(buf)), "disabled") != 0)
 		return lesson_error("a sched_ext scheduler is already %s (%s)", buf,
 				    sysfs_line("root/ops", why, sizeof(why)));
 	insert = pick_insert_kfunc();
@@ -231,8 +231,8 @@ cleanup:
 	if (link && skel) {
 		rec = &skel->bss->exit_rec;
 		/* ops.exit ran before close returned; the error path disables asynchronously. */
-		for (i = 0; i < 50 && (!rec->kind ||
-				       strcmp(sysfs_line("state", buf, sizeof(buf)), "disabled"));
+		for (i = 0; i < 50 && (!rec->kind || strcmp(sysfs_line("state", buf, sizeof(buf)),
+							    "disabled") != 0);
 		     i++)
 			usleep(100000);
 		printf("Scheduler exited: kind %lld %s, reason \"%s\"%s%s%s\n", rec->kind,
