@@ -227,7 +227,7 @@ ringbuf: supported"
 }
 
 @test "make check: C is clang-formatted, scripts are shellcheck-clean, metadata complete" {
-	# clang-tidy over common/ only: the lessons' notes never fail anyway.
+	# clang-tidy over common/ only: the lessons' share is slow (make check runs it).
 	run env TIDY=common make -s -C "$ROOT" check
 	assert_success
 	assert_output --partial "check: ok"
