@@ -52,7 +52,7 @@ rows_match() {
 		"lesson 14 execsnoop" "lesson 16 runqlat" "lesson 43 xdp_ip_counter" "| none |" \
 		"empty program" "ARRAY + atomic add" "PERCPU_ARRAY" ".bss global" \
 		"LRU hash per source IP" "| no program |" "| ring |" "| perf |" "clean \`make -j2\`" \
-		"rebuild after touching one .bpf.c"; do
+		"rebuild after editing one .bpf.c"; do
 		rows_match "$row" "$NUM" "numbers"
 	done
 	run jq -e '[.loader[] | select(.lesson) | .ready_s | length > 0] | all' "$json"
