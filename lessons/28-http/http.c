@@ -116,7 +116,13 @@ static int run_socket(struct http_bpf *skel)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
 	int fd, prog_fd = bpf_program__fd(skel->progs.http_filter), err = 0;
-	static unsigned char frame[65536 + ETH_HLEN];
+	/*
+	 * Two bytes before the 14-byte Ethernet header put the IP header on a
+	 * 4-byte boundary (the kernel's NET_IP_ALIGN): handle_frame reads
+	 * struct iphdr and tcphdr in place, which must be aligned (UBSan).
+	 */
+	static unsigned char buf[2 + ETH_HLEN + 65536] __attribute__((aligned(4)));
+	unsigned char *frame = buf + 2;
 	struct tpacket_stats st;
 	socklen_t st_len = sizeof(st);
 	unsigned long long drops = 0;
@@ -147,7 +153,7 @@ static int run_socket(struct http_bpf *skel)
 
 		if (poll(&pfd, 1, 100) <= 0)
 			continue;
-		while ((n = recvfrom(fd, frame, sizeof(frame), 0, (struct sockaddr *)&from,
+		while ((n = recvfrom(fd, frame, sizeof(buf) - 2, 0, (struct sockaddr *)&from,
 				     &from_len)) > 0) {
 			from_len = sizeof(from);
 			/*
