@@ -76,9 +76,15 @@ static const struct argp argp = {
 
 static void handle_event(void *ctx, int cpu, void *data, __u32 size)
 {
-	const struct event *e = data;
+	struct event e = {};
 	char ts[16], val[STR_LEN + 24];
 	time_t t = time(NULL);
+
+	/*
+	 * A perf buffer sample starts 4 bytes past an 8-byte boundary (after
+	 * its u32 size): copy it out before reading its 8-byte fields.
+	 */
+	memcpy(&e, data, size < sizeof(e) ? size : sizeof(e));
 
 	/*
 	 * The ABI returns an int in the low 32 bits of the register and leaves
@@ -86,31 +92,31 @@ static void handle_event(void *ctx, int cpu, void *data, __u32 size)
 	 */
 	switch (opt.type) {
 	case T_INT:
-		snprintf(val, sizeof(val), "%d", (int)(__s32)e->ret);
+		snprintf(val, sizeof(val), "%d", (int)(__s32)e.ret);
 		break;
 	case T_UINT:
-		snprintf(val, sizeof(val), "%u", (__u32)e->ret);
+		snprintf(val, sizeof(val), "%u", (__u32)e.ret);
 		break;
 	case T_LONG:
-		snprintf(val, sizeof(val), "%lld", (long long)e->ret);
+		snprintf(val, sizeof(val), "%lld", (long long)e.ret);
 		break;
 	case T_ULONG:
-		snprintf(val, sizeof(val), "%llu", (unsigned long long)e->ret);
+		snprintf(val, sizeof(val), "%llu", (unsigned long long)e.ret);
 		break;
 	case T_HEX:
-		snprintf(val, sizeof(val), "0x%llx", (unsigned long long)e->ret);
+		snprintf(val, sizeof(val), "0x%llx", (unsigned long long)e.ret);
 		break;
 	default:
-		if (!e->ret)
+		if (!e.ret)
 			snprintf(val, sizeof(val), "(null)");
-		else if (e->str_len)
-			snprintf(val, sizeof(val), "%s", e->str);
+		else if (e.str_len)
+			snprintf(val, sizeof(val), "%s", e.str);
 		else /* not readable: show the pointer */
 			snprintf(val, sizeof(val), "(unreadable 0x%llx)",
-				 (unsigned long long)e->ret);
+				 (unsigned long long)e.ret);
 	}
 	strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&t));
-	printf("%-8s %-7u %-16s %s\n", ts, e->pid, e->comm, val);
+	printf("%-8s %-7u %-16s %s\n", ts, e.pid, e.comm, val);
 }
 
 static void handle_lost(void *ctx, int cpu, __u64 count)
