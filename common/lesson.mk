@@ -32,10 +32,16 @@ BUILD_ROOT := $(ROOT)/build
 # a shared libc (the sanitizer runtimes are shared libraries; valgrind
 # replaces malloc only in a shared libc): a STATIC lesson then links only
 # libbpf statically (SHARED_LIBC, below).
+# SANITIZE=1 compiles with clang (unless CC is given): with gcc, UBSan's
+# runtime (libubsan, apart from libasan) ignores log_path and reports only
+# on stderr, where `make test SANITIZE=1` cannot find it.
 ifeq ($(SANITIZE),1)
 BUILD_ROOT := $(ROOT)/build-san
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
 SHARED_LIBC := 1
+ifneq ($(filter default undefined,$(origin CC)),)
+CC := clang
+endif
 else ifeq ($(MEMCHECK),1)
 BUILD_ROOT := $(ROOT)/build-memcheck
 SHARED_LIBC := 1

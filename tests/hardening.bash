@@ -47,7 +47,8 @@ nobody_copy() {
 	local dir
 	dir=$(mktemp -d /tmp/lsn-nobody.XXXXXX)
 	chmod 755 "$dir"
-	find "$(dirname "$1")" -maxdepth 1 -type f -exec cp -p {} "$dir/" \;
+	# (-L: build/ may be a view of symlinks, tests/run's SANITIZE=1 run)
+	find -L "$(dirname "$1")" -maxdepth 1 -type f -exec cp -p {} "$dir/" \;
 	chmod -R a+rX "$dir"
 	echo "$dir/$(basename "$1")"
 }

@@ -299,7 +299,8 @@ run_as_nobody() {
 	_NOBODY_DIRS+=("$dir")
 	chmod 755 "$dir"
 	src=$(dirname "$1")
-	find "$src" -maxdepth 1 -type f -exec cp -p {} "$dir/" \;
+	# (-L: build/ may be a view of symlinks, tests/run's SANITIZE=1 run)
+	find -L "$src" -maxdepth 1 -type f -exec cp -p {} "$dir/" \;
 	chmod -R a+rX "$dir"
 	for a in "${@:2}"; do args+=("${a//"$src/"/"$dir/"}"); done
 	run setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/$(basename "$1")" "${args[@]}"
@@ -379,8 +380,9 @@ readme_run() {
 		_BG_PIDS+=("$!")
 		# Give a long-running command its start before a second terminal's:
 		# a line of its own, not make's (the directory, the echoed command).
-		# (make's echo of `make run`: "[RUN_WRAPPER ]ROOT/build[-san|-memcheck]/...")
-		wait_until "$((secs / LESSON_SLOW))" grep -qvE "^(make(\[[0-9]+\])?: |${RUN_WRAPPER:+$RUN_WRAPPER }$ROOT/build[-a-z]*/)" "$out" || true
+		# (make's echo of `make run`: "[RUN_WRAPPER ]ROOT/build[-san|-memcheck]/...";
+		# a build step first, when a source changed: "  CC       build/...")
+		wait_until "$((secs / LESSON_SLOW))" grep -qvE "^(make(\[[0-9]+\])?: |  [A-Z-]+ +[a-z]|${RUN_WRAPPER:+$RUN_WRAPPER }$ROOT/build[-a-z]*/)" "$out" || true
 	done < <(readme_commands "$LESSON_DIR/README.md")
 	[ -z "$bg" ] || _readme_stop "$bg"
 	[ "$i" -gt 0 ] || fail "README.md of $LESSON has no commands in its Run it section"

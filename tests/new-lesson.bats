@@ -23,6 +23,7 @@ setup() {
 }
 
 @test "creates a lesson that builds, runs and has no trace of bootstrap left" {
+	skip_if_sanitize "a new lesson in a fresh copy builds the usual way (build/)"
 	run "$NEW" --dir "$REPO/lessons" 42-my-tool
 	assert_success
 	local d=$REPO/lessons/42-my-tool
@@ -57,6 +58,7 @@ setup() {
 }
 
 @test "the generated lesson's own tests pass" {
+	skip_if_sanitize "a new lesson in a fresh copy builds the usual way (build/)"
 	"$NEW" --dir "$REPO/lessons" 43-copycat >/dev/null
 	make -C "$REPO/lessons/43-copycat" >/dev/null
 	run bats "$REPO/lessons/43-copycat/test.bats"

@@ -116,6 +116,7 @@ member_off() {
 }
 
 @test "cross build: make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- gives a static arm64 loader" {
+	skip_if_sanitize "the arm64 cross build is the usual run's to check"
 	command -v aarch64-linux-gnu-gcc >/dev/null ||
 		skip "no aarch64-linux-gnu-gcc (tools/deps ensure cross)"
 	[ -e /usr/lib/aarch64-linux-gnu/libbpf.a ] || skip "no arm64 libbpf (libbpf-dev:arm64)"
