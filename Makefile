@@ -79,12 +79,19 @@ else
 CROSS_COMPILE ?= aarch64-linux-gnu-
 VM_BUILD := $(ROOT)/build/$(ARCH)
 VM_LABEL := $(ARCH)-$(notdir $(KERNEL))
-VM_CROSS := ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) STATIC=1 BUILD_ROOT=$(VM_BUILD)
+VM_CROSS_FLAGS := ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) STATIC=1
+VM_CROSS := $(VM_CROSS_FLAGS) BUILD_ROOT=$(VM_BUILD)
+# The lessons whose exercise solutions are cross-built too (the guest has
+# no compiler): those TESTS names, else every one.
+VM_EXERCISES := $(or $(filter $(LESSONS),$(patsubst %/,%,$(TESTS))),$(if $(TESTS),,$(LESSONS)))
 .PHONY: vmtest-build
 vmtest-build: deps
 	@tools/deps ensure cross
 	@$(MAKE) all $(VM_CROSS)
 	@$(MAKE) -C lessons/02-portable $(VM_CROSS) OUT=$(VM_BUILD)/02-portable
+	@for l in $(VM_EXERCISES); do [ ! -f $$l/solution.patch ] || \
+		EXERCISE_BUILD=$(VM_BUILD) EXERCISE_MAKE="$(VM_CROSS_FLAGS)" \
+		tests/exercise --prebuild $$l || exit 1; done
 vmtest: vmtest-build
 	@mkdir -p build/test-results/$(VM_LABEL)
 	@tools/vmtest --arch $(ARCH) --kernel $(KERNEL) --timeout $(VMTEST_TIMEOUT) \
