@@ -25,6 +25,8 @@
 #   make SANITIZE=1 [unit|LESSON...]   ASan+UBSan build in build-san/
 #   make test SANITIZE=1 VMTEST=0 [TESTS=...]   the suite against it; any
 #                     ASan/UBSan/LSan report fails (tests/run)
+#   make memcheck [TESTS=...]   valgrind memcheck over every lesson's README
+#                     "Run it" commands (tests/memcheck)
 #   make format       apply clang-format to every C file
 #   make compile_commands.json   for clangd / CLion / VS Code
 #   make vmlinux [ARCH=x86|arm64] [FROM=running|RELEASE|FILE]
@@ -99,6 +101,15 @@ vmtest: vmtest-build
 		--bind $(ROOT)/build/test-results/$(VM_LABEL):$(ROOT)/build/test-results/$(VM_LABEL) \
 		-e RESULTS_LABEL=$(VM_LABEL) -e VMTEST=0 -- tests/run $(TESTS)
 endif
+
+# make memcheck [TESTS=lessons/NN-x ...]: valgrind's memcheck over each
+# lesson's README "Run it" commands, loaders built dynamically in
+# build-memcheck/ (tests/memcheck); fails listing each loader run with
+# memory errors or definitely/indirectly lost blocks.
+.PHONY: memcheck
+memcheck: deps
+	@tools/deps ensure test
+	@tests/memcheck $(TESTS)
 
 check: common
 	@tools/check
