@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include "workload.h"
 
 static volatile sig_atomic_t done;
 volatile unsigned long spins;
@@ -27,20 +28,9 @@ __attribute__((noinline)) void burn_cpu(void)
 		spins++;
 }
 
-/* A whole decimal number, else -1 (atoi would read "x" as 0). */
-static long number(const char *s)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	return end == s || *end || errno ? -1 : v;
-}
-
 int main(int argc, char **argv)
 {
-	long seconds = argc > 1 ? number(argv[1]) : 5;
+	long seconds = argc > 1 ? workload_number(argv[1]) : 5;
 
 	if (seconds < 1 || seconds > INT_MAX) {
 		fprintf(stderr, "usage: busy [SECONDS]\n");

@@ -12,17 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/sdt.h>
-
-/* A whole decimal number, else -1 (atoi would read "x" as 0). */
-static long number(const char *s)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	return end == s || *end || errno ? -1 : v;
-}
+#include "workload.h"
 
 int main(int argc, char **argv)
 {
@@ -39,7 +29,7 @@ int main(int argc, char **argv)
 		argv++;
 	}
 	if (argc > 1)
-		count = number(argv[1]);
+		count = workload_number(argv[1]);
 	if (count < 0) {
 		fprintf(stderr, "usage: usdt_target [-w] [COUNT [WORD]]\n");
 		return 2;

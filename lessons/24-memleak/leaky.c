@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "workload.h"
 
 static void *kept[4096];
 static int nr_kept;
@@ -71,17 +72,6 @@ __attribute__((noinline)) void churn(int n)
 	}
 }
 
-/* A whole decimal number, else -1 (atoi would read "x" as 0). */
-static long number(const char *s)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	return end == s || *end || errno ? -1 : v;
-}
-
 static void say(const char *s)
 {
 	if (write(1, s, strlen(s)) < 0)
@@ -90,8 +80,8 @@ static void say(const char *s)
 
 int main(int argc, char **argv)
 {
-	long k = argc > 1 ? number(argv[1]) : 10;
-	long size = argc > 2 ? number(argv[2]) : 1024;
+	long k = argc > 1 ? workload_number(argv[1]) : 10;
+	long size = argc > 2 ? workload_number(argv[2]) : 1024;
 	int wait = argc > 3 && !strcmp(argv[3], "wait");
 	sigset_t set;
 	int sig;

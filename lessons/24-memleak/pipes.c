@@ -13,21 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "workload.h"
 
 #define MAX_PIPES 4096
 
 static int fds[MAX_PIPES][2];
-
-/* A whole decimal number, else -1 (atoi would read "x" as 0). */
-static long number(const char *s)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	return end == s || *end || errno ? -1 : v;
-}
 
 static void say(const char *s)
 {
@@ -53,7 +43,7 @@ __attribute__((noinline)) void close_pipes(int k)
 
 int main(int argc, char **argv)
 {
-	long k = argc == 2 ? number(argv[1]) : -1;
+	long k = argc == 2 ? workload_number(argv[1]) : -1;
 	int sig;
 	char line[64];
 	sigset_t set;

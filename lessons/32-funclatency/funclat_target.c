@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "workload.h"
 
 /* noinline: a function the compiler folded into main has no entry to probe. */
 __attribute__((noinline)) int nap(long ms)
@@ -48,17 +49,6 @@ __attribute__((noinline)) void dive(long depth, long ms)
 	}
 }
 
-/* A whole decimal number, else -1 (atoi would read "x" as 0). */
-static long number(const char *s)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	return end == s || *end || errno ? -1 : v;
-}
-
 int main(int argc, char **argv)
 {
 	struct timespec t0;
@@ -74,10 +64,10 @@ int main(int argc, char **argv)
 		argv++;
 	}
 	if (argc == 3 || argc == 4) {
-		n = number(argv[1]);
-		ms = number(argv[2]);
+		n = workload_number(argv[1]);
+		ms = workload_number(argv[2]);
 		if (argc == 4)
-			depth = number(argv[3]);
+			depth = workload_number(argv[3]);
 	}
 	if ((argc != 3 && argc != 4) || n < 0 || ms < 0 || depth < 0) {
 		fprintf(stderr, "usage: funclat_target [-w] N MS [DEPTH]\n");

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "workload.h"
 
 static const char *const words[] = { "alpha", "beta", "gamma", "delta" };
 
@@ -32,17 +33,6 @@ __attribute__((noinline)) const char *word(int i)
 	return words[i % 4];
 }
 
-/* A whole decimal number, else -1 (atoi would read "x" as 0). */
-static long number(const char *s)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	return end == s || *end || errno ? -1 : v;
-}
-
 int main(int argc, char **argv)
 {
 	char line[16];
@@ -57,7 +47,7 @@ int main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	n = argc > 1 ? number(argv[1]) : 3;
+	n = argc > 1 ? workload_number(argv[1]) : 3;
 	if (n < 0 || n > INT_MAX) {
 		fprintf(stderr, "usage: uret_target [-w] [N]\n");
 		return 2;
