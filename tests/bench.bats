@@ -57,6 +57,21 @@ rows_match() {
 	done
 	run jq -e '[.loader[] | select(.lesson) | .ready_s | length > 0] | all' "$json"
 	assert_success
+	# XDP on every CPU at once: each program's row has both figures, their
+	# ratio and the overlap; every counter but the racy one counted exactly
+	# the packets run (the racy one's losses are reported, not asserted).
+	rows_match "ARRAY + plain add" "$NUM" "numbers"
+	contended=$(sed -n '/^| program | 1 CPU: ns\/pkt |/,/^$/p' "$res" |
+		grep -v -e '^| program ' -e '^|---') ||
+		fail "no contended XDP table"
+	[ "$(wc -l <<<"$contended")" = 6 ] || fail "not 6 contended rows: $contended"
+	if grep -vE "^\| [^|]+ \| $NUM \| $NUM \| [0-9.]+× \| $NUM \| (exact: [0-9]+|no counter|[0-9]+ of [0-9]+: [0-9]+ lost \([0-9.]+ %\)) \|$" <<<"$contended"; then
+		fail "a contended XDP row above lacks a figure"
+	fi
+	run jq -e '.xdp.check_failed == [] and ([.xdp.contended.rows[] | select(.racy | not) |
+		select(.runs != null) | .counted == .runs] | length == 4 and all) and
+		([.xdp.test_run[] | select(.count != null) | .count[0] == .count[1]] | all)' "$json"
+	assert_success
 	peer_rows=("ebpf-go counter" "bpftrace" "libbpf-tools" "| strace -")
 	if [ "$peers" = 1 ]; then
 		for row in "${peer_rows[@]}"; do rows_match "$row" "$NUM" "numbers"; done
