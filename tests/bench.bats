@@ -65,7 +65,7 @@ rows_match() {
 		grep -v -e '^| program ' -e '^|---') ||
 		fail "no contended XDP table"
 	[ "$(wc -l <<<"$contended")" = 6 ] || fail "not 6 contended rows: $contended"
-	if grep -vE "^\| [^|]+ \| $NUM \| $NUM \| [0-9.]+× \| $NUM \| (exact: [0-9]+|no counter|[0-9]+ of [0-9]+: [0-9]+ lost \([0-9.]+ %\)) \|$" <<<"$contended"; then
+	if grep -vE "^\| [^|]+ \| $NUM \| $NUM \| [0-9.]+× \[[0-9.]+–[0-9.]+\] \| $NUM \| (exact: [0-9]+|no counter|[0-9]+ of [0-9]+: [0-9]+ lost \([0-9.]+ %\)) \|$" <<<"$contended"; then
 		fail "a contended XDP row above lacks a figure"
 	fi
 	run jq -e '.xdp.check_failed == [] and ([.xdp.contended.rows[] | select(.racy | not) |
