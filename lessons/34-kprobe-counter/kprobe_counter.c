@@ -97,6 +97,8 @@ static int read_count(struct bpf_map *map, __u64 *total, char *percpu, size_t le
 		/* The kernel copies out every possible CPU's slot, 8-byte aligned. */
 		__u64 vals[ncpus];
 
+		/* (valgrind counts only one slot as written by the lookup) */
+		memset(vals, 0, sizeof(vals));
 		err = bpf_map__lookup_elem(map, &key, sizeof(key), vals, sizeof(vals), 0);
 		if (err)
 			return err;
