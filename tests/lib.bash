@@ -149,6 +149,10 @@ _no_new_progs() { [ -z "$(_new_progs)" ]; }
 # sets VMTEST_KERNEL): there a command takes seconds to start that takes
 # milliseconds on the host.  Only waits for something to happen stretch.
 : "${LESSON_SLOW:=$([ -n "${VMTEST_KERNEL:-}" ] && echo 4 || echo 1)}"
+# LESSON_SETTLE: seconds readme_run gives a long-running README command
+# after its first line of output before the next ones (tests/memcheck: under
+# valgrind a loader prints, then takes seconds more to load and attach).
+: "${LESSON_SETTLE:=0}"
 
 # wait_until SECONDS CMD...: retry CMD every 0.1 s until it succeeds.
 wait_until() {
@@ -378,6 +382,7 @@ readme_run() {
 		# (make's echo of `make run`: "[RUN_WRAPPER ]ROOT/build[-san|-memcheck]/...";
 		# a build step first, when a source changed: "  CC       build/...")
 		wait_until "$((secs / LESSON_SLOW))" grep -qvE "^(make(\[[0-9]+\])?: |  [A-Z-]+ +[a-z]|${RUN_WRAPPER:+$RUN_WRAPPER }$ROOT/build[-a-z]*/)" "$out" || true
+		[ "$LESSON_SETTLE" = 0 ] || sleep "$LESSON_SETTLE"
 	done < <(readme_commands "$LESSON_DIR/README.md")
 	[ -z "$bg" ] || _readme_stop "$bg"
 	[ "$i" -gt 0 ] || fail "README.md of $LESSON has no commands in its Run it section"
