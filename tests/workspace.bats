@@ -44,6 +44,15 @@ copy_workspace() {
 	assert_output "$ROOT/build/deps-path"
 }
 
+@test "tests/run: an argument naming no lesson or .bats file exits 2, runs nothing, writes no TAP" {
+	local d=$ROOT/build/test-results/badarg-$$
+	run env RESULTS_LABEL="badarg-$$" "$ROOT/tests/run" --filter lessons/nope
+	assert_failure 2
+	assert_output "tests/run: no lesson directory or .bats file '--filter'"
+	assert [ ! -e "$d" ]
+	rm -rf "$d"
+}
+
 @test "make -j2 from clean builds every lesson; touching one .bpf.c rebuilds only its lesson" {
 	skip_if_sanitize "the usual build in a fresh copy is the usual run's to check"
 	copy_workspace
