@@ -244,7 +244,8 @@ rx_packets() {
 # process: builtins keep the PID, and `exec CMD` makes CMD keep it.  A bash
 # (comm "bash"), or with --sh a sh (comm "sh"); its exit status is SCRIPT's.
 # stdin is /dev/null, stdout and stderr go to /dev/null, bats' fd 3 is
-# closed.  Sets GATED_PID; lesson_teardown kills it if the test did not.
+# closed.  Returns once the process waits at its gate.  Sets GATED_PID;
+# lesson_teardown kills it if the test did not.
 declare -gA _GATED=()
 gated() {
 	local shell="bash" fifo
@@ -260,6 +261,16 @@ gated() {
 	GATED_PID=$!
 	_GATED[$1]=$GATED_PID
 	_BG_PIDS+=("$GATED_PID")
+	# Return once it is blocked opening the fifo: its own start-up syscalls
+	# (exec, ld.so, the shell's init) then come before anything the test
+	# attaches next, however slow the machine (a TCG guest is).
+	wait_until 10 _at_gate "$GATED_PID" || fail "gated $1: pid $GATED_PID never reached its gate (stack: $(tr '\n' ' ' <"/proc/$GATED_PID/stack" 2>&1))"
+}
+
+# A fifo's open(2) sleeps in wait_for_partner until the other end opens.
+# The stack, not wchan: x86 kernels before 5.16 print wchan 0 under ORC.
+_at_gate() {
+	grep -qs wait_for_partner "/proc/$1/stack"
 }
 
 # release [-w] NAME: let NAME's process go (NAME can then be gated again).
