@@ -69,8 +69,16 @@ test: all
 KERNEL ?= 6.1
 VMTEST_TIMEOUT ?= 3600
 HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+# The lessons whose exercise solutions are built before the guest boots
+# (compiling under emulation is most of a lesson's time there, and a
+# foreign guest has no compiler): those TESTS names, else every one.
+VM_EXERCISES = $(or $(filter $(LESSONS),$(patsubst %/,%,$(TESTS))),$(if $(TESTS),,$(LESSONS)))
+# $(call vm_prebuild,BUILD_ROOT,MAKE_ARGS): each one's scratch copy, built.
+vm_prebuild = for l in $(VM_EXERCISES); do [ ! -f $$l/solution.patch ] || \
+		EXERCISE_BUILD=$(1) EXERCISE_MAKE="$(2)" tests/exercise --prebuild $$l || exit 1; done
 ifeq ($(ARCH),$(HOST_ARCH))
 vmtest: all
+	@$(call vm_prebuild,$(ROOT)/build,)
 	@tools/vmtest --kernel $(KERNEL) --timeout $(VMTEST_TIMEOUT) --rw build/test-results/$(notdir $(KERNEL)) \
 		-e RESULTS_LABEL=$(notdir $(KERNEL)) -e VMTEST=0 -- tests/run $(TESTS)
 else
@@ -83,17 +91,12 @@ VM_BUILD := $(ROOT)/build/$(ARCH)
 VM_LABEL := $(ARCH)-$(notdir $(KERNEL))
 VM_CROSS_FLAGS := ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) STATIC=1
 VM_CROSS := $(VM_CROSS_FLAGS) BUILD_ROOT=$(VM_BUILD)
-# The lessons whose exercise solutions are cross-built too (the guest has
-# no compiler): those TESTS names, else every one.
-VM_EXERCISES := $(or $(filter $(LESSONS),$(patsubst %/,%,$(TESTS))),$(if $(TESTS),,$(LESSONS)))
 .PHONY: vmtest-build
 vmtest-build: deps
 	@tools/deps ensure cross
 	@$(MAKE) all $(VM_CROSS)
 	@$(MAKE) -C lessons/02-portable $(VM_CROSS) OUT=$(VM_BUILD)/02-portable
-	@for l in $(VM_EXERCISES); do [ ! -f $$l/solution.patch ] || \
-		EXERCISE_BUILD=$(VM_BUILD) EXERCISE_MAKE="$(VM_CROSS_FLAGS)" \
-		tests/exercise --prebuild $$l || exit 1; done
+	@$(call vm_prebuild,$(VM_BUILD),$(VM_CROSS_FLAGS))
 vmtest: vmtest-build
 	@mkdir -p build/test-results/$(VM_LABEL)
 	@tools/vmtest --arch $(ARCH) --kernel $(KERNEL) --timeout $(VMTEST_TIMEOUT) \
