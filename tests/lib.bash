@@ -234,6 +234,16 @@ netns_setup() {
 	IN_PEER=(ip netns exec "$NS-peer")
 }
 
+# elf_read ARGS...: llvm-readelf, or binutils' readelf where LLVM is not
+# installed (an arm64 guest's root): both print the GNU layout.
+elf_read() {
+	if command -v llvm-readelf >/dev/null; then
+		llvm-readelf "$@"
+	else
+		readelf "$@"
+	fi
+}
+
 # rx_packets IFACE: RX packet count from `ip -s link` inside the test netns.
 rx_packets() {
 	ip -n "$NS" -s link show dev "$1" | awk '/RX:/ { getline; print $2; exit }'

@@ -63,11 +63,12 @@ printed_members() {
 	names=$(sed -n "s/^\[[0-9]*\] FUNC '\([a-z_]*\)'.*/\1/p" <<<"$btf" | sort | paste -sd' ')
 	assert_equal "$(awk '/^PROGRAM/ { p = 1; next } /^MAP/ { p = 0 } p { print $1 }' <<<"$output" |
 		sort | paste -sd' ')" "$names"
-	local name size
+	local name size n=0
 	while read -r size name; do
 		assert_line --regexp "^$name +[a-z]+ +[^ ]+ +$((size / 8)) (yes|no)$"
-	done < <(llvm-readelf -s "$OBJ" | awk '$4 == "FUNC" { print $3, $8 }')
-	# Maps: the variables of the .maps DATASEC.
+		n=$((n + 1))
+	done < <(elf_read -s "$OBJ" | awk '$4 == "FUNC" { print $3, $8 }')
+	assert_equal "$n" "$(wc -w <<<"$names")"
 	# Maps: the variables of the .maps DATASEC, plus one internal map per
 	# data section (.rodata here), named object name + section.
 	names=$({

@@ -42,7 +42,7 @@ our_map() {
 	while read -r name size; do
 		assert_line --regexp "^$(sed 's/[].?*[]/\\&/g' <<<"$name") +[A-Z]+ +$((16#$size))  "
 		n=$((n + 1))
-	done < <(llvm-readelf -S --wide "$OBJ" | awk '/^ +\[ *[0-9]+\] [^ ]/ && $3 != "NULL" {
+	done < <(elf_read -S --wide "$OBJ" | awk '/^ +\[ *[0-9]+\] [^ ]/ && $3 != "NULL" {
 		sub(/^ +\[ *[0-9]+\] /, ""); print $1, $5 }')
 	assert [ "$n" -ge 14 ]
 	assert_line --regexp "^tp/syscalls/sys_enter_kill +PROGBITS +[0-9]+  program count_kill: tracepoint$"
