@@ -14,6 +14,8 @@
 #   make test-toolchain DIST=trixie   the host suite (make test VMTEST=0)
 #                     built and run by another Debian release's toolchain in
 #                     a pristine root (tools/freshroot; COMMITTED HEAD only)
+#   make test-toolchain DIST=trixie ARCH=arm64   every lesson built natively
+#                     in an arm64 root under qemu-user, each loader's -h run
 #   make matrix [MATRIX="5.10 arm64-6.12 ..."]   every platform run in turn
 #                     (tools/matrix), then the lesson table and the kernel
 #                     minimum check; hours under emulation
@@ -126,7 +128,8 @@ matrix: all
 .PHONY: test-toolchain
 DIST ?= trixie
 test-toolchain:
-	@tools/test-toolchain --dist $(DIST) -- $(if $(TESTS),TESTS="$(TESTS)")
+	@tools/test-toolchain --dist $(DIST) $(if $(filter-out $(HOST_ARCH),$(ARCH)),--arch $(ARCH)) \
+		-- $(if $(TESTS),TESTS="$(TESTS)")
 
 .PHONY: unit fuzz
 unit: common
