@@ -298,3 +298,42 @@ fake_lesson_run() {
 	assert_failure
 	assert_output --partial "feature probe no_such_feature failed (featprobe exit 2, expected 0 or 1): no_such_feature: inconclusive (unknown feature 'no_such_feature')"
 }
+
+# A minimal static aarch64 ELF: exit(42) (movz x0, #42; movz x8, #93; svc #0).
+aarch64_exit42() {
+	python3 - "$1" <<'PY'
+import struct, sys
+code = struct.pack('<3I', 0xD2800540, 0xD2800BA8, 0xD4000001)
+base, off = 0x400000, 64 + 56
+ehdr = b'\x7fELF' + bytes([2, 1, 1, 0]) + bytes(8) + struct.pack(
+    '<HHIQQQIHHHHHH', 2, 183, 1, base + off, 64, 0, 0, 64, 56, 1, 0, 0, 0)
+phdr = struct.pack('<IIQQQQQQ', 1, 5, 0, base, base, off + len(code), off + len(code), 0x1000)
+open(sys.argv[1], 'wb').write(ehdr + phdr + code)
+PY
+	chmod +x "$1"
+}
+
+@test "tools/userns: root of its own user namespace, --net has only lo, --binfmt runs another arch's program" {
+	run "$ROOT/tools/userns" -- sh -c 'id -u; cat /proc/self/uid_map; exit 7'
+	assert_failure 7
+	assert_line 0
+	assert_line --regexp '^ +0 +0 +65536$'
+	run "$ROOT/tools/userns" --net -- ip -o link
+	assert_success
+	assert_output --regexp '^1: lo: '
+	assert_equal "${#lines[@]}" 1
+	run "$ROOT/tools/userns" --bogus true
+	assert_failure 2
+	assert_output "userns: unknown option '--bogus'"
+	local conf=/usr/lib/binfmt.d/qemu-aarch64.conf
+	[ -r "$conf" ] || skip "no $conf (qemu-user-static: tools/deps ensure vm-arm64)"
+	aarch64_exit42 "$BATS_TEST_TMPDIR/exit42"
+	# The machine's own binfmt_misc has no aarch64 entry here, so the
+	# oracle: without --binfmt the kernel refuses it, with it qemu runs it.
+	if ! grep -qs aarch64 /proc/sys/fs/binfmt_misc/*; then
+		run "$ROOT/tools/userns" -- "$BATS_TEST_TMPDIR/exit42"
+		assert_failure 126
+	fi
+	run "$ROOT/tools/userns" --binfmt "$conf" -- "$BATS_TEST_TMPDIR/exit42"
+	assert_failure 42
+}
