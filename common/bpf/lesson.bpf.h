@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* BPF-side helpers shared by lessons.  Include after vmlinux.h or linux/bpf.h. */
+/*
+ * BPF-side helpers shared by lessons.  Include after vmlinux.h (or
+ * linux/bpf.h) and bpf/bpf_helpers.h.
+ */
 #ifndef LESSON_BPF_H
 #define LESSON_BPF_H
 
@@ -43,6 +46,22 @@ static __always_inline __u64 hist_slot(__u64 v)
 	__u64 slot = log2_u64(v);
 
 	return slot < MAX_SLOTS ? slot : MAX_SLOTS - 1;
+}
+
+/*
+ * bpf_probe_read_user_str() with one meaning on every kernel: the length
+ * read including the NUL, so 1 for "", or < 0 on a fault.  Older kernels
+ * (5.10 here) return 0 for "", which a caller would take for "nothing read".
+ */
+static __always_inline long read_user_str(void *dst, __u32 size, const void *src)
+{
+	long n = bpf_probe_read_user_str(dst, size, src);
+
+	if (n == 0 && size) {
+		*(char *)dst = '\0';
+		n = 1;
+	}
+	return n;
 }
 
 #endif

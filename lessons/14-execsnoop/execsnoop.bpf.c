@@ -7,6 +7,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
+#include "lesson.bpf.h"
 #include "execsnoop.h"
 
 const volatile __u32 filter_ppid = 0; /* 0: every parent */
@@ -61,7 +62,8 @@ int execsnoop_enter(struct trace_event_raw_sys_enter *ctx)
 		off = ev->args_size;
 		if (off > ARGS_SIZE - ARG_LEN)
 			return 0;
-		n = bpf_probe_read_user_str(&ev->args[off], ARG_LEN, argp);
+		/* "" is 1 byte (its NUL) on 5.10 too, where the helper says 0. */
+		n = read_user_str(&ev->args[off], ARG_LEN, argp);
 		if (n < 0) {
 			/*
 			 * The string's page is not in memory yet (a fresh fork

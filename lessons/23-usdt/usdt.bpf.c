@@ -13,6 +13,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/usdt.bpf.h>
+#include "lesson.bpf.h"
 #include "usdt.h"
 
 const volatile int str_arg = -1; /* 0-based argument to read as a string; -1: none */
@@ -78,8 +79,7 @@ int usdt_hit(struct pt_regs *ctx)
 		e->args[i] = val;
 		/* The value is an address in the traced process: a _user_ read. */
 		if (i == str_arg && i < e->argc)
-			e->str_ok = bpf_probe_read_user_str(e->str, sizeof(e->str),
-							    (const void *)val) > 0;
+			e->str_ok = read_user_str(e->str, sizeof(e->str), (const void *)val) > 0;
 	}
 	bpf_ringbuf_submit(e, 0);
 	return 0;

@@ -8,6 +8,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include "lesson.bpf.h"
 #include "uretprobe.h"
 
 const volatile bool read_str = false; /* the return value is a char * */
@@ -30,7 +31,7 @@ int BPF_KRETPROBE(uretprobe_ret, __u64 ret)
 	bpf_get_current_comm(e.comm, sizeof(e.comm));
 	if (read_str && ret) {
 		/* An address in the traced process: read it with the _user_ helper. */
-		n = bpf_probe_read_user_str(e.str, sizeof(e.str), (const void *)ret);
+		n = read_user_str(e.str, sizeof(e.str), (const void *)ret);
 		e.str_len = n > 0 ? n : 0;
 	}
 	/* BPF_F_CURRENT_CPU: this CPU's ring; a full ring counts as lost. */
