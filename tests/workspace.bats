@@ -313,7 +313,7 @@ PY
 	chmod +x "$1"
 }
 
-@test "tools/userns: root of its own user namespace, --net has only lo, --binfmt runs another arch's program" {
+@test "tools/userns: root of its own user namespace, --net has only lo, --chroot a root of its own, --binfmt runs another arch's program" {
 	run "$ROOT/tools/userns" --bogus true
 	assert_failure 2
 	assert_output "userns: unknown option '--bogus'"
@@ -331,6 +331,19 @@ PY
 	assert_success
 	assert_output --regexp '^1: lo: '
 	assert_equal "${#lines[@]}" 1
+	# --chroot: a busybox root; pid 1 of its own, a sysfs of its own
+	# (only lo), nothing of our environment but what it sets.
+	if [ -x /bin/busybox ]; then
+		local r=$BATS_TEST_TMPDIR/root
+		mkdir -p "$r/dev" "$r/proc" "$r/sys" "$r/usr/bin"
+		cp /bin/busybox "$r/usr/bin/"
+		ln -s busybox "$r/usr/bin/env"
+		ln -s busybox "$r/usr/bin/sh"
+		FROM_HOST=1 run "$ROOT/tools/userns" --net --chroot "$r" -- sh -c \
+			'cat /proc/1/comm; ls /sys/class/net; env | grep -c FROM_HOST; echo "$container"; exit 3'
+		assert_failure 3
+		assert_output "$(printf 'sh\nlo\n0\nlxc')"
+	fi
 	local conf=/usr/lib/binfmt.d/qemu-aarch64.conf
 	[ -r "$conf" ] || skip "no $conf (qemu-user-static: tools/deps ensure vm-arm64)"
 	aarch64_exit42 "$BATS_TEST_TMPDIR/exit42"
