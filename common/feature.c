@@ -33,6 +33,7 @@ static enum feature_verdict probe_netns(char *why, size_t len);
 static enum feature_verdict probe_tcx(char *why, size_t len);
 static enum feature_verdict probe_xdp_live_frames(char *why, size_t len);
 static enum feature_verdict probe_perf_event(char *why, size_t len);
+static enum feature_verdict probe_perf_link(char *why, size_t len);
 static enum feature_verdict probe_sched_ext(char *why, size_t len);
 
 static const struct feature features[] = {
@@ -59,6 +60,7 @@ static const struct feature features[] = {
 	{ "lsm", ATTACH, .prog = "probe_lsm" },
 	{ "uprobe", ATTACH, .prog = "probe_uprobe" },
 	{ "perf_event", CUSTOM, .fn = probe_perf_event },
+	{ "perf_link", CUSTOM, .fn = probe_perf_link },
 	{ "tcx", CUSTOM, .fn = probe_tcx },
 	{ "xdp_live", CUSTOM, .fn = probe_xdp_live_frames },
 	{ "sched_ext", CUSTOM, .fn = probe_sched_ext },
@@ -67,11 +69,13 @@ static const struct feature features[] = {
 #define NR_FEATURES (sizeof(features) / sizeof(features[0]))
 
 const char *const feature_names[NR_FEATURES + 1] = {
-	"btf",	      "bpffs",	       "tracefs", "netns",	  "xdp",	"tc",
-	"cgroup_skb", "socket_filter", "hash",	  "percpu_array", "ringbuf",	"perf_event_array",
-	"prog_array", "tracepoint",    "raw_tp",  "tp_btf",	  "kprobe",	"kretprobe",
-	"fentry",     "fexit",	       "lsm",	  "uprobe",	  "perf_event", "tcx",
-	"xdp_live",   "sched_ext",     NULL,
+	"btf",	      "bpffs",	      "tracefs",    "netns",
+	"xdp",	      "tc",	      "cgroup_skb", "socket_filter",
+	"hash",	      "percpu_array", "ringbuf",    "perf_event_array",
+	"prog_array", "tracepoint",   "raw_tp",	    "tp_btf",
+	"kprobe",     "kretprobe",    "fentry",	    "fexit",
+	"lsm",	      "uprobe",	      "perf_event", "tcx",
+	"xdp_live",   "sched_ext",    "perf_link",  NULL,
 };
 
 const char *feature_verdict_str(enum feature_verdict v)
@@ -137,9 +141,10 @@ static enum feature_verdict probe_netns(char *why, size_t len)
 
 /*
  * What a sampling profiler does: a cpu-clock perf event on this CPU with a
- * BPF_PROG_TYPE_PERF_EVENT program attached to it.
+ * BPF_PROG_TYPE_PERF_EVENT program attached to it -- through a BPF link
+ * (BPF_LINK_CREATE, 5.15+) when @link, else through PERF_EVENT_IOC_SET_BPF.
  */
-static enum feature_verdict probe_perf_event(char *why, size_t len)
+static enum feature_verdict perf_event_attach(bool link, char *why, size_t len)
 {
 	struct perf_event_attr attr = {
 		.size = sizeof(attr),
@@ -152,7 +157,7 @@ static enum feature_verdict probe_perf_event(char *why, size_t len)
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	enum feature_verdict v = FEATURE_SUPPORTED;
-	int cpu = sched_getcpu(), pfd, bfd;
+	int cpu = sched_getcpu(), pfd, bfd, lfd;
 
 	pfd = (int)syscall(SYS_perf_event_open, &attr, -1, cpu < 0 ? 0 : cpu, -1,
 			   PERF_FLAG_FD_CLOEXEC);
@@ -164,6 +169,18 @@ static enum feature_verdict probe_perf_event(char *why, size_t len)
 	if (bfd < 0) {
 		v = say(errno == EPERM ? FEATURE_INCONCLUSIVE : FEATURE_UNSUPPORTED, why, len,
 			"kernel refused a perf_event program: %s", strerror(errno));
+	} else if (link) {
+		/* 41 is BPF_PERF_EVENT (older uapi headers lack it) */
+		lfd = bpf_link_create(bfd, pfd, (enum bpf_attach_type)41, NULL);
+		if (lfd >= 0)
+			close(lfd);
+		else if (lfd == -EINVAL)
+			v = say(FEATURE_UNSUPPORTED, why, len,
+				"BPF_LINK_CREATE refuses a perf event (perf links: 5.15+)");
+		else
+			v = say(FEATURE_INCONCLUSIVE, why, len, "probe failed: BPF_LINK_CREATE: %s",
+				strerror(-lfd));
+		close(bfd);
 	} else {
 		if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, bfd))
 			v = say(FEATURE_UNSUPPORTED, why, len,
@@ -172,6 +189,16 @@ static enum feature_verdict probe_perf_event(char *why, size_t len)
 	}
 	close(pfd);
 	return v;
+}
+
+static enum feature_verdict probe_perf_event(char *why, size_t len)
+{
+	return perf_event_attach(false, why, len);
+}
+
+static enum feature_verdict probe_perf_link(char *why, size_t len)
+{
+	return perf_event_attach(true, why, len);
 }
 
 /*

@@ -105,6 +105,12 @@ LDLIBS_DW = -ldw -lelf $(if $(static_ok),-lbz2 -llzma -lzstd -lz)
 LDFLAGS += $(if $(static_ok),-static)
 endif
 
+# Test workloads whose stacks the kernel unwinds (20, 24): it follows frame
+# pointers, so keep them, in leaf functions too (gcc leaves a leaf's frame
+# record out on aarch64, and the leaf's caller went missing there), and
+# inline nothing.
+WORKLOAD_CFLAGS := -g -O0 -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-inline -Wall
+
 INCLUDES := -I$(OUT) -I$(COMMON) -I$(LESSON_DIR)
 BPF_INCLUDES := -I$(OUT) -I$(COMMON)/bpf -I$(LESSON_DIR) -I$(VMLINUX_DIR)
 
