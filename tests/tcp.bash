@@ -46,6 +46,41 @@ gated_connect() {
 		ip netns exec "$NS-peer" python3 "$TCP_PY" connect "$TCP_SERVER" "$@"
 }
 
+# listen_overflows: how many SYNs the test netns's kernel has dropped
+# because a listener's accept queue was full (TcpExtListenOverflows).
+listen_overflows() {
+	"${IN_NS[@]}" nstat -asz TcpExtListenOverflows |
+		awk '$1 == "TcpExtListenOverflows" { print $2 }'
+}
+
+_overflows_above() { [ "$(listen_overflows)" -gt "$1" ]; }
+
+# tcp_server_has SPORT: the server's kernel has the connection from client
+# port SPORT (established, or closed by the client since).
+tcp_server_has() {
+	"${IN_NS[@]}" ss -Htn "( dport = :$1 )" | grep -q .
+}
+
+# tcp_full_queue PORT FAST SLOW: a connect from FAST, answered at once, then
+# one from SLOW whose first SYN is dropped: the server (output in $T/srv)
+# listens with backlog 0 and accepts nothing until the netns's kernel has
+# counted that drop, so FAST's connection fills its queue.  SLOW gets
+# through with a retransmitted SYN, 1 s (the initial RTO) or more later.
+# Returns once the server has served SLOW.
+tcp_full_queue() {
+	local port=$1 fast=$2 slow=$3 bg=${BG_PID:-} drops
+	tcp_serve "$T/srv" "$port" --backlog 0 --accept-after "$T/accept" --count 2
+	tcp_connect "$port" --sport "$fast"
+	assert_success
+	wait_until 5 tcp_server_has "$fast" || fail "the connect from $fast never filled the queue"
+	drops=$(listen_overflows)
+	start_bg "$T/slow" "${IN_PEER[@]}" python3 "$TCP_PY" connect "$TCP_SERVER" "$port" --sport "$slow"
+	BG_PID=$bg
+	wait_until 10 _overflows_above "$drops" || fail "no SYN from $slow was dropped"
+	touch "$T/accept"
+	wait_for_line "$T/srv" "^served 10\.11\.0\.2 $slow 0$"
+}
+
 # netem_delay MS: every packet leaving veth0 in the test netns waits MS ms
 # (require_qdisc netem first).  Deleted with the netns by lesson_teardown.
 netem_delay() {

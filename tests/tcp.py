@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 """A tiny TCP client/server whose every step a test controls and knows.
 
-  tcp.py serve ADDR PORT [--count N] [--backlog N] [--accept-delay-ms MS]
+  tcp.py serve ADDR PORT [--count N] [--backlog N] [--accept-after FILE]
       listen on ADDR:PORT, print "listening ADDR PORT pid=PID" once ready,
-      wait MS milliseconds, then accept N connections (default 1) one after
-      another: read each until EOF, print "served RADDR RPORT BYTES", close
-      it.  Exits after N.  --backlog 0 with a delay makes a full accept
-      queue: the kernel drops further SYNs until the first accept().
+      wait until FILE exists (if given), then accept N connections (default
+      1) one after another: read each until EOF, print "served RADDR RPORT
+      BYTES", close it.  Exits after N.  --backlog 0 with a gate makes a
+      full accept queue: the kernel drops further SYNs until the first
+      accept().
 
   tcp.py connect ADDR PORT [--sport N] [--send N] [--hold-ms MS]
       bind to source port N (0: the kernel picks), connect, print
@@ -35,8 +36,8 @@ def serve(a):
     ls.bind((a.addr, a.port))
     ls.listen(a.backlog)
     say("listening", a.addr, a.port, "pid=%d" % os.getpid())
-    if a.accept_delay_ms:
-        time.sleep(a.accept_delay_ms / 1000.0)
+    while a.accept_after and not os.path.exists(a.accept_after):
+        time.sleep(0.01)
     for _ in range(a.count):
         conn, (raddr, rport) = ls.accept()
         total = 0
@@ -88,7 +89,7 @@ def main():
     sv.add_argument("port", type=int)
     sv.add_argument("--count", type=int, default=1)
     sv.add_argument("--backlog", type=int, default=16)
-    sv.add_argument("--accept-delay-ms", type=int, default=0)
+    sv.add_argument("--accept-after")
     cl = sub.add_parser("connect")
     cl.add_argument("addr")
     cl.add_argument("port", type=int)
