@@ -29,6 +29,7 @@
 #include <linux/types.h>
 #include <bpf/bpf.h>
 #include "helpers.h"
+#include "libpath.h"
 #include "sym.h"
 #include "memleak.h"
 #include "memleak.skel.h"
@@ -106,37 +107,8 @@ static const struct argp argp = {
 	.children = lesson_argp_children,
 };
 
-/*
- * The libc mapped into pid, from /proc/PID/maps: a uprobe is set on a file
- * (an inode and an offset), so the probes must name the very file the
- * process runs.
- */
-static int find_libc(pid_t pid, char *path, size_t len)
-{
-	char maps[64], line[4096], *file, *base;
-	FILE *f;
-	int found = -1;
-
-	snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
-	f = fopen(maps, "re");
-	if (!f)
-		return -errno;
-	while (found && fgets(line, sizeof(line), f)) {
-		file = strchr(line, '/');
-		if (!file)
-			continue;
-		file[strcspn(file, "\n")] = '\0';
-		base = strrchr(file, '/') + 1;
-		/* libc.so.6 (glibc), libc-2.31.so (older glibc), libc.musl-*. */
-		if (!strncmp(base, "libc.so", 7) || !strncmp(base, "libc-", 5) ||
-		    !strncmp(base, "libc.musl", 9)) {
-			snprintf(path, len, "%s", file);
-			found = 0;
-		}
-	}
-	fclose(f);
-	return found ? -ENOENT : 0;
-}
+/* glibc's libc.so.6 (libc-2.31.so before 2.34), musl's libc.musl-*. */
+static const char *const libc_names[] = { "libc.so", "libc-", "libc.musl", NULL };
 
 /* Attached by hand (the skeleton cannot know the file or the PID). */
 #define NR_PROBES 7
@@ -418,12 +390,18 @@ int main(int argc, char **argv)
 	if (env.mode == MODE_KERNEL && lesson_check_btf())
 		return 1; /* the tracepoint records are read with CO-RE */
 
-	/* A child we start maps the same libc as we do. */
-	if (env.mode == MODE_USER) {
-		err = find_libc(env.command ? getpid() : env.pid, libc, sizeof(libc));
-		if (err)
-			return lesson_error("PID %d maps no libc.so (statically linked?): %s",
-					    env.command ? getpid() : env.pid, strerror(-err));
+	/*
+	 * A uprobe lives on a file: the libc the process maps.  A child we
+	 * start maps the same libc as we do -- or, when this loader is linked
+	 * statically (STATIC=1), the one the dynamic linker would pick.
+	 */
+	if (env.mode == MODE_USER && env.command) {
+		if (!lesson_lib_of_pid(getpid(), libc_names, libc, sizeof(libc)) &&
+		    !lesson_lib_of_system("libc.so.6", libc, sizeof(libc)))
+			return lesson_error("no libc.so.6 found (ldconfig -p, /lib, /usr/lib)");
+	} else if (env.mode == MODE_USER &&
+		   !lesson_lib_of_pid(env.pid, libc_names, libc, sizeof(libc))) {
+		return lesson_error("PID %d maps no libc.so (statically linked?)", env.pid);
 	}
 
 	if (env.command) {

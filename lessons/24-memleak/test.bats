@@ -224,6 +224,13 @@ start_pipes() {
 	run "$BIN" -c "$T/nosuch arg"
 	assert_equal "$status" 1
 	assert_line "memleak: cannot run '$T/nosuch': No such file or directory"
+	# A statically linked process has no libc file to probe.
+	if [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1; then
+		start_bg "$T/static" /bin/busybox sleep 30
+		run "$BIN" -p "$BG_PID"
+		assert_equal "$status" 1
+		assert_output "memleak: PID $BG_PID maps no libc.so (statically linked?)"
+	fi
 	cp "$BIN" "$T/memleak"
 	chmod 755 "$T" "$T/memleak"
 	run setpriv --reuid=65534 --regid=65534 --clear-groups "$T/memleak" -c true

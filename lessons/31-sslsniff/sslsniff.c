@@ -7,16 +7,14 @@
  * per call.
  */
 #include <argp.h>
-#include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/utsname.h>
 #include <linux/types.h>
 #include "helpers.h"
+#include "libpath.h"
 #include "sslsniff.h"
 #include "sslsniff.skel.h"
 
@@ -88,107 +86,7 @@ static const char *const func_names[F_NR] = {
 	[F_SSL_WRITE_EX] = "SSL_write_ex",
 };
 
-/* The first bytes of an ELF header: class (32/64-bit) and e_machine. */
-static bool elf_id(const char *path, unsigned char id[20])
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	bool ok;
-
-	if (fd < 0)
-		return false;
-	ok = read(fd, id, 20) == 20 && !memcmp(id, ELFMAG, SELFMAG);
-	close(fd);
-	return ok;
-}
-
-/* A library our own process could load: same ELF class and machine. */
-static bool our_arch(const char *path)
-{
-	unsigned char self[20], lib[20];
-
-	if (!elf_id("/proc/self/exe", self) || !elf_id(path, lib))
-		return false;
-	/* e_machine sits at byte 18 in both ELF32 and ELF64 headers. */
-	return self[EI_CLASS] == lib[EI_CLASS] && !memcmp(self + 18, lib + 18, 2);
-}
-
-/* -p: the libssl that process has mapped, from /proc/PID/maps. */
-static bool libssl_of_pid(int pid, char *path, size_t len)
-{
-	char maps[64], line[4096], *p, *base;
-	bool found = false;
-	FILE *f;
-
-	snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
-	f = fopen(maps, "re");
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		p = strchr(line, '/');
-		if (!p)
-			continue;
-		p[strcspn(p, "\n")] = 0;
-		base = strrchr(p, '/') + 1;
-		if (strncmp(base, "libssl.so", 9) != 0)
-			continue;
-		/* Not in our mount namespace (a container): through its root. */
-		if (access(p, R_OK))
-			snprintf(path, len, "/proc/%d/root%s", pid, p);
-		else
-			snprintf(path, len, "%s", p);
-		found = true;
-	}
-	fclose(f);
-	return found;
-}
-
-/* The system's libssl.so.3, as the dynamic linker's cache lists it. */
-static bool libssl_of_ldconfig(char *path, size_t len)
-{
-	char line[4096], *p;
-	bool found = false;
-	FILE *f;
-
-	/* Not always on a user's PATH: /sbin as a fallback. */
-	f = popen("ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null", "r");
-	if (!f)
-		return false;
-	/* "\tlibssl.so.3 (libc6,x86-64) => /lib/x86_64-linux-gnu/libssl.so.3" */
-	while (fgets(line, sizeof(line), f)) {
-		p = line + strspn(line, " \t");
-		if (found || strncmp(p, "libssl.so.3 (", 13) != 0)
-			continue;
-		p = strstr(p, "=> ");
-		if (!p)
-			continue;
-		p += 3;
-		p[strcspn(p, "\n")] = 0;
-		/* A multiarch system lists other architectures' copies too. */
-		if (our_arch(p)) {
-			snprintf(path, len, "%s", p);
-			found = true;
-		}
-	}
-	pclose(f);
-	return found;
-}
-
-/* No ldconfig: the usual places. */
-static bool libssl_default(char *path, size_t len)
-{
-	struct utsname u;
-	const char *fmts[] = { "/lib/%s-linux-gnu/libssl.so.3", "/usr/lib64/libssl.so.3",
-			       "/usr/lib/libssl.so.3" };
-	size_t i;
-
-	uname(&u);
-	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
-		snprintf(path, len, fmts[i], u.machine);
-		if (our_arch(path))
-			return true;
-	}
-	return false;
-}
+static const char *const libssl_names[] = { "libssl.so", NULL };
 
 /* One line of data: printable ASCII as is, the rest C-escaped. */
 static void print_escaped(const __u8 *d, __u32 n)
@@ -262,17 +160,13 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s", opt.libssl);
 		source = "--libssl";
 	} else if (opt.pid) {
-		if (!libssl_of_pid(opt.pid, path, sizeof(path)))
+		if (!lesson_lib_of_pid(opt.pid, libssl_names, path, sizeof(path)))
 			return lesson_error(
 				"no libssl.so in /proc/%d/maps: the process does not use"
 				" a shared libssl (give --libssl PATH)",
 				opt.pid);
 		source = "from /proc/PID/maps";
-	} else if (libssl_of_ldconfig(path, sizeof(path))) {
-		source = "from ldconfig -p";
-	} else if (libssl_default(path, sizeof(path))) {
-		source = "default path";
-	} else {
+	} else if (!(source = lesson_lib_of_system("libssl.so.3", path, sizeof(path)))) {
 		return lesson_error("libssl.so.3 not found (ldconfig -p, /lib, /usr/lib):"
 				    " give --libssl PATH");
 	}
