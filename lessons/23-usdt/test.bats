@@ -93,7 +93,7 @@ lesson:word "two words" 9'
 @test "--jvm: one line per GC pause, of the kind the JVM's own GC log reports" {
 	local fd jpid k0 jvm ours
 	mkfifo "$T/jin"
-	java -XX:+UseSerialGC -Xmn4m -Xlog:gc:file="$T/gc.log" "$LESSON_DIR/GcTarget.java" \
+	java -XX:+UseSerialGC -Xms64m -Xmx64m -Xmn4m -Xlog:gc:file="$T/gc.log" "$LESSON_DIR/GcTarget.java" \
 		-w 2 40 <"$T/jin" >"$T/jout" 2>&1 3>&- &
 	jpid=$!
 	_BG_PIDS+=("$jpid")

@@ -72,6 +72,12 @@ int usdt_hit(struct pt_regs *ctx)
 		return 0;
 	e->probe = bpf_usdt_cookie(ctx);
 	e->argc = bpf_usdt_arg_cnt(ctx);
+	/*
+	 * Unrolled: bpf_usdt_arg() is a BPF-to-BPF call, and before 5.12 or so
+	 * the verifier refused a loop whose back edge was a call's
+	 * fall-through ("back-edge from insn 40 to 41", seen on 5.10).
+	 */
+#pragma unroll
 	for (i = 0; i < MAX_ARGS; i++) {
 		val = 0;
 		if (i < e->argc)
