@@ -145,6 +145,13 @@ static __always_inline enum pkt_class parse_ipv4(void *data, void *l3, void *end
 	if (vihl >> 4 != 4 || ihl < sizeof(*ip))
 		return PKT_BAD_IPV4;
 	tot_len = bpf_ntohs(ip->tot_len);
+	/*
+	 * 16 bits, as the compiler knows; the verifier of 6.12 (and older)
+	 * forgets it after a byte swap and then refuses `ip + tot_len`.  The
+	 * mask, kept by barrier_var(), tells it.
+	 */
+	barrier_var(tot_len);
+	tot_len &= 0xffff;
 	/* Options past the end, or a datagram longer than the frame. */
 	if (tot_len < ihl || !PARSE_FITS(ip, ihl, end) || !PARSE_FITS(ip, tot_len, end))
 		return PKT_BAD_IPV4;

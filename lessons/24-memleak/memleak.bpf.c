@@ -201,12 +201,35 @@ int kmalloc_node_tp(struct trace_event_raw_kmem_alloc_node___old *args)
 	return kernel_alloc(args, (u64)args->ptr, args->bytes_alloc);
 }
 
+/*
+ * kmem:kfree has had its own record since 5.12; before, it shared the class
+ * kmem_free with kmem_cache_free.
+ */
+struct trace_event_raw_kfree___new {
+	const void *ptr;
+} __attribute__((preserve_access_index));
+
+struct trace_event_raw_kmem_free___old {
+	const void *ptr;
+} __attribute__((preserve_access_index));
+
 /* Freed by anyone (another task, an RCU callback): no PID filter here. */
 SEC("tracepoint/kmem/kfree")
-int kfree_tp(struct trace_event_raw_kfree *args)
+int kfree_tp(void *ctx)
 {
-	u64 addr = (u64)args->ptr;
+	u64 addr;
 
+	/*
+	 * Read through bpf_core_read(): with two plain loads the compiler
+	 * shares one `ctx + offset`, and the verifier refuses a load from a
+	 * moved context pointer.
+	 */
+	if (bpf_core_type_exists(struct trace_event_raw_kfree___new))
+		bpf_core_read(&addr, sizeof(addr),
+			      &((struct trace_event_raw_kfree___new *)ctx)->ptr);
+	else
+		bpf_core_read(&addr, sizeof(addr),
+			      &((struct trace_event_raw_kmem_free___old *)ctx)->ptr);
 	bpf_map_delete_elem(&allocs, &addr);
 	return 0;
 }
