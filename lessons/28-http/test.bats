@@ -144,15 +144,23 @@ readme_cmd() {
 	local c
 	for c in "$c1" "$c2" "$c3" "$c4"; do readme_cmd "$c"; done
 	cd "$ROOT"
-	# In the test netns, so port 8000 on its own loopback is free; the
-	# server and curl run while each loader's 5 seconds last.
-	local serve="$c3 until curl -so /dev/null http://127.0.0.1:8000/; do sleep 0.2; done; $c4"
-	local f
+	# In the test netns, so port 8000 on its own loopback is free.  The
+	# server starts first (Python takes seconds under emulation), then the
+	# loader, and curl runs within the loader's 5 seconds.
+	local f serve srv
 	for c in "$c1" "$c2"; do
+		rm -f "$T/ready" "$T/go"
+		serve="$c3 until curl -so /dev/null http://127.0.0.1:8000/; do sleep 0.2; done"
+		serve+="; touch $T/ready; until [ -e $T/go ]; do sleep 0.1; done; $c4"
+		start_bg "$T/serve.out" "${IN_NS[@]}" bash -c "$serve"
+		srv=$BG_PID
+		wait_until 60 test -e "$T/ready" || fail "the server never answered"
 		f=$(mktemp "$T/c.XXXXXX")
 		start_bg "$f" "${IN_NS[@]}" bash -c "$c"
 		wait_for_line "$f" '^(FROM|PID) ' 60
-		run "${IN_NS[@]}" bash -c "$serve"
+		touch "$T/go"
+		wait "$srv"
+		run cat "$T/serve.out"
 		assert_output --partial "title=http"
 		wait "$BG_PID"
 		run cat "$f"
