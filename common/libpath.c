@@ -24,7 +24,7 @@ bool lesson_lib_of_pid(pid_t pid, const char *const prefixes[], char *path, size
 			continue;
 		p[strcspn(p, "\n")] = 0;
 		base = strrchr(p, '/') + 1;
-		for (pre = prefixes; *pre && strncmp(base, *pre, strlen(*pre)); pre++)
+		for (pre = prefixes; *pre && strncmp(base, *pre, strlen(*pre)) != 0; pre++)
 			;
 		if (!*pre)
 			continue;
