@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/types.h>
+#include "feature.h"
 #include "helpers.h"
 #include "usdt.h"
 #include "usdt.skel.h"
@@ -162,6 +163,12 @@ static int handle_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
+/* BPF cookies (5.15+): what libbpf needs to attach one probe in every process. */
+static bool has_cookies(void)
+{
+	return feature_probe("helper:kprobe:bpf_get_attach_cookie", NULL, 0) == FEATURE_SUPPORTED;
+}
+
 /* One link per probe; the cookie tells usdt_hit which probe fired. */
 static struct bpf_link *attach(struct bpf_program *prog, const char *provider, const char *name,
 			       __u64 cookie)
@@ -175,6 +182,14 @@ static struct bpf_link *attach(struct bpf_program *prog, const char *provider, c
 		if (errno == ENOENT)
 			lesson_error("no USDT probe %s:%s in %s (list them: readelf -n %s)",
 				     provider, name, opt.binary, opt.binary);
+		else if (errno == EOPNOTSUPP && !opt.pid && !has_cookies())
+			/*
+			 * Without cookies libbpf tells probes apart by address,
+			 * and a PIE file's addresses differ per process.
+			 */
+			lesson_error("%s:%s in %s: every process needs BPF cookies (5.15+),"
+				     " which this kernel lacks: give -p PID",
+				     provider, name, opt.binary);
 		else
 			lesson_fail(-errno, "attaching to USDT probe %s:%s in %s", provider, name,
 				    opt.binary);
