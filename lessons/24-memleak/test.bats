@@ -158,7 +158,8 @@ start_pipes() {
 	require_feature tracepoint
 	require_feature btf
 	# Many pipes, so that what other processes hold is small beside them:
-	# 2 x (200 + 400) allocations, more than either process alone makes.
+	# at least 1 allocation per pipe (2 on most kernels, 1 on 5.10, as in
+	# the -p test), 200 + 400, more than either process alone makes.
 	start_pipes a 200
 	a=$PIPES_PID
 	start_pipes b 400
@@ -171,7 +172,7 @@ start_pipes() {
 	next_report "$T/out" >"$T/held"
 	n=$(pipe_allocs <"$T/held")
 	echo "held: $n"
-	assert [ "$n" -ge 1200 ]
+	assert [ "$n" -ge 600 ]
 	kill -USR1 "$a" "$b"
 	wait_for_line "$T/a.out" '^closed$'
 	wait_for_line "$T/b.out" '^closed$'
