@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@ static enum feature_verdict probe_tcx(char *why, size_t len);
 static enum feature_verdict probe_xdp_live_frames(char *why, size_t len);
 static enum feature_verdict probe_perf_event(char *why, size_t len);
 static enum feature_verdict probe_perf_link(char *why, size_t len);
+static enum feature_verdict probe_lsm(char *why, size_t len);
 static enum feature_verdict probe_sched_ext(char *why, size_t len);
 
 static const struct feature features[] = {
@@ -57,7 +59,7 @@ static const struct feature features[] = {
 	{ "kretprobe", ATTACH, .prog = "probe_kretprobe" },
 	{ "fentry", ATTACH, .prog = "probe_fentry" },
 	{ "fexit", ATTACH, .prog = "probe_fexit" },
-	{ "lsm", ATTACH, .prog = "probe_lsm" },
+	{ "lsm", CUSTOM, .fn = probe_lsm },
 	{ "uprobe", ATTACH, .prog = "probe_uprobe" },
 	{ "perf_event", CUSTOM, .fn = probe_perf_event },
 	{ "perf_link", CUSTOM, .fn = probe_perf_link },
@@ -330,6 +332,44 @@ out:
 	bpf_link__destroy(link);
 	probe_bpf__destroy(skel);
 	return v;
+}
+
+/*
+ * BPF LSM: a program that loads and attaches (CONFIG_BPF_LSM), and "bpf" in
+ * the kernel's active LSM list.  Without it there (CONFIG_LSM, or lsm= at
+ * boot) the attach succeeds but the hook never runs: Debian's 5.10.
+ */
+static enum feature_verdict probe_lsm(char *why, size_t len)
+{
+	static const char path[] = "/sys/kernel/security/lsm";
+	enum feature_verdict v = probe_attach("probe_lsm", why, len);
+	char list[512] = "", copy[512], *tok, *save;
+	bool active = false;
+	FILE *f;
+
+	if (v != FEATURE_SUPPORTED)
+		return v;
+	f = fopen(path, "re");
+	if (!f && errno == ENOENT &&
+	    !mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL))
+		f = fopen(path, "re");
+	if (!f)
+		return say(FEATURE_INCONCLUSIVE, why, len, "probe failed: cannot read %s: %s", path,
+			   strerror(errno));
+	if (!fgets(list, sizeof(list), f))
+		list[0] = '\0';
+	fclose(f);
+	list[strcspn(list, "\n")] = '\0';
+	if (!list[0])
+		return say(FEATURE_INCONCLUSIVE, why, len, "probe failed: %s is empty", path);
+	snprintf(copy, sizeof(copy), "%s", list);
+	for (tok = strtok_r(copy, ",", &save); tok && !active; tok = strtok_r(NULL, ",", &save))
+		active = strcmp(tok, "bpf") == 0;
+	if (!active)
+		return say(FEATURE_UNSUPPORTED, why, len,
+			   "the BPF LSM is not active: %s lists %s (boot with lsm=%s,bpf)", path,
+			   list, list);
+	return FEATURE_SUPPORTED;
 }
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
