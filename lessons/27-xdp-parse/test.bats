@@ -133,14 +133,16 @@ detach_after() {
 	run tools/testenv setup lsn27
 	assert_success
 	OUTF=$BATS_TEST_TMPDIR/readme
-	start_bg "$OUTF" tools/testenv exec lsn27 -- build/27-xdp-parse/xdp_parse -i veth0 -p -d 3
+	start_bg "$OUTF" tools/testenv exec lsn27 -- build/27-xdp-parse/xdp_parse -i veth0 -p
 	wait_for_line "$OUTF" '^CLASS +LEN'
 	run tools/testenv exec lsn27 --peer -- lessons/27-xdp-parse/sendframes.py veth1 all
 	assert_success
 	run lessons/27-xdp-parse/sendframes.py veth1 list
 	assert_line "ipv4-ihl-4 bad-ipv4"
-	wait "$BG_PID"
-	wait_for_line "$OUTF" '^bad-l4 +6$'
+	# Every frame's line is in (the learner's cue for Ctrl-C), then the totals.
+	wait_for_count "$OUTF" '^(ipv[46]-|non-ip|bad-)' "${#lines[@]}"
+	stop_bg_output "$OUTF"
+	assert_line --regexp '^bad-l4 +6$'
 	run tools/testenv teardown lsn27
 	assert_success
 }
