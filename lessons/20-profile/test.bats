@@ -185,7 +185,8 @@ readme_commands() {
 	run timeout -s INT 30 bash -c "${cmds[2]}"
 	assert_success
 	assert_line --regexp '^busy;(.*;)?main;burn_cpu [0-9]+$'
-	kill "$busy"
+	# Its 10 s may be over already (a slow, emulated machine).
+	kill "$busy" 2>/dev/null || true
 	rm -f /tmp/profile.folded
 	run timeout -s INT 30 bash -c "${cmds[3]}"
 	assert_success
