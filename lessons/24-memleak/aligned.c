@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include "workload.h"
 
 static void *kept[64];
 static int nr_kept;
@@ -37,9 +38,12 @@ __attribute__((noinline)) void churn_aligned(int n)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3)
+	long k = argc == 3 ? workload_number(argv[1]) : -1;
+	long size = argc == 3 ? workload_number(argv[2]) : -1;
+
+	if (k < 0 || k > 64 || size < 0)
 		return 2;
-	leak_aligned(atoi(argv[1]), atol(argv[2]));
+	leak_aligned((int)k, (size_t)size);
 	if (!bad_aligned())
 		return 3;
 	churn_aligned(100);
