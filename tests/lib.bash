@@ -36,28 +36,48 @@ lesson_conf() {
 	sed -n "s/^$1=//p" "$LESSON_DIR/lesson.conf"
 }
 
+# _feature_verdict NAME: featprobe's exit code and line for NAME, probed once
+# per bats run and cached; sets _FEAT_RC and _FEAT_WHY.
+_feature_verdict() {
+	local cache=$BATS_RUN_TMPDIR/features rc=0
+	mkdir -p "$cache"
+	if [ ! -e "$cache/$1.rc" ]; then
+		"$FEATPROBE" "$1" >"$cache/$1" 2>&1 || rc=$?
+		echo "$rc" >"$cache/$1.rc"
+	fi
+	_FEAT_WHY=$(cat "$cache/$1")
+	_FEAT_RC=$(cat "$cache/$1.rc")
+}
+
+# _feature_conclusive NAME: 0 supported, 1 unsupported; for an inconclusive
+# probe (exit 2), a crash or a missing featprobe it EXITS, failing the test
+# with what the probe said, even inside an if (where a plain `fail` would
+# read as "unsupported"), so a broken probe never hides a test.
+_feature_conclusive() {
+	_feature_verdict "$1"
+	case $_FEAT_RC:$_FEAT_WHY in
+	"0:$1: supported") return 0 ;;
+	"1:$1: unsupported ("*")") return 1 ;;
+	esac
+	echo "feature probe $1 failed (featprobe exit $_FEAT_RC, expected 0 or 1): $_FEAT_WHY" >&2
+	exit 1
+}
+
 # require_feature NAME...: skip unless the kernel supports each feature.
 # Only featprobe's conclusive "no" (exit 1, "NAME: unsupported (why)") is a
-# skip; an inconclusive probe (exit 2), a crash or a missing featprobe FAILS
-# the test with what the probe said, so a broken probe never hides a test.
-# Verdicts are cached for the whole bats run (one probe per feature).
+# skip, with the probe's reason.
 require_feature() {
-	local f cache=$BATS_RUN_TMPDIR/features why rc
-	mkdir -p "$cache"
+	local f
 	for f in "$@"; do
-		if [ ! -e "$cache/$f.rc" ]; then
-			rc=0
-			"$FEATPROBE" "$f" >"$cache/$f" 2>&1 || rc=$?
-			echo "$rc" >"$cache/$f.rc"
-		fi
-		why=$(cat "$cache/$f")
-		rc=$(cat "$cache/$f.rc")
-		case $rc:$why in
-		"0:$f: supported") ;;
-		"1:$f: unsupported ("*")") skip "kernel lacks $f: ${why#"$f": }" ;;
-		*) fail "feature probe $f failed (featprobe exit $rc, expected 0 or 1): $why" ;;
-		esac
+		_feature_conclusive "$f" || skip "kernel lacks $f: ${_FEAT_WHY#"$f": }"
 	done
+}
+
+# has_feature NAME: for a test that checks one thing or another by kernel
+# (`if has_feature perf_link; then ...`): true if supported, false if
+# conclusively not; an inconclusive probe fails the test.
+has_feature() {
+	_feature_conclusive "$1"
 }
 
 # skip_if_sanitize WHY: skip a test about the usual build itself (static

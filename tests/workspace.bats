@@ -255,16 +255,17 @@ ringbuf: supported"
 	done
 }
 
-# fake_lesson_run STUB-BODY: a throwaway lesson needing feature "fakefeat",
-# its test.bats run by bats with FEATPROBE pointing at a stub script doing
+# fake_lesson_run STUB-BODY [FEATURES TEST-BODY]: a throwaway lesson needing
+# FEATURES (default: feature "fakefeat"), whose one test does TEST-BODY
+# (default: true), run by bats with FEATPROBE pointing at a stub script doing
 # STUB-BODY (or at a missing file when STUB-BODY is "missing").
 fake_lesson_run() {
 	local dir=$BATS_TEST_TMPDIR/lessons/99-fake stub=$BATS_TEST_TMPDIR/featprobe
 	mkdir -p "$dir"
-	echo "features=fakefeat" >"$dir/lesson.conf"
+	echo "features=${2-fakefeat}" >"$dir/lesson.conf"
 	# printf: bats would rewrite an @test line in a heredoc of this file.
 	printf '%s\n' "load $ROOT/tests/lib" 'setup() { lesson_setup; }' \
-		'teardown() { lesson_teardown; }' '@test "needs fakefeat" {' true '}' >"$dir/test.bats"
+		'teardown() { lesson_teardown; }' '@test "needs fakefeat" {' "${3:-true}" '}' >"$dir/test.bats"
 	rm -f "$stub"
 	if [ "$1" != missing ]; then
 		printf '#!/bin/bash\n%s\n' "$1" >"$stub"
@@ -297,6 +298,21 @@ fake_lesson_run() {
 	run env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin bats --tap "$BATS_TEST_TMPDIR/lessons/99-fake/test.bats"
 	assert_failure
 	assert_output --partial "feature probe no_such_feature failed (featprobe exit 2, expected 0 or 1): no_such_feature: inconclusive (unknown feature 'no_such_feature')"
+}
+
+@test "has_feature: true or false by the probe; inconclusive fails the test, even inside an if" {
+	local body='if has_feature fakefeat; then echo "# took yes" >&3; else echo "# took no" >&3; fi'
+	fake_lesson_run 'echo "$1: supported"' "" "$body"
+	assert_success
+	assert_line "# took yes"
+	fake_lesson_run 'echo "$1: unsupported (no such thing here)"; exit 1' "" "$body"
+	assert_success
+	assert_line "# took no"
+	fake_lesson_run 'echo "$1: inconclusive (probe failed: EPERM)"; exit 2' "" "$body"
+	assert_failure
+	assert_line "not ok 1 needs fakefeat"
+	refute_line --regexp "^# took"
+	assert_output --partial "feature probe fakefeat failed (featprobe exit 2, expected 0 or 1): fakefeat: inconclusive (probe failed: EPERM)"
 }
 
 # A minimal static aarch64 ELF: exit(42) (movz x0, #42; movz x8, #93; svc #0).

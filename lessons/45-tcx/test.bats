@@ -81,7 +81,7 @@ counts_match() {
 
 @test "auto picks what the tcx probe says" {
 	start_tcx
-	if "$FEATPROBE" tcx >/dev/null; then
+	if has_feature tcx; then
 		first_line_has "with tcx links"
 	else
 		first_line_has "clsact qdisc"
