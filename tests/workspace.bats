@@ -53,6 +53,22 @@ copy_workspace() {
 	rm -rf "$d"
 }
 
+@test "tests/run fails when a test leaves a clsact qdisc or a netns behind, naming them" {
+	local label=leak-$$ dev=lsleak$$ ns=lsleak$$ f=$BATS_TEST_TMPDIR/leak.bats
+	ip link add "$dev" type veth peer name "${dev}p"
+	# printf: bats would rewrite an @test line in a heredoc of this file.
+	printf '%s\n' '@test "leaves things" {' "tc qdisc add dev $dev clsact" "ip netns add $ns" '}' >"$f"
+	run env RESULTS_LABEL="$label" VMTEST=0 "$ROOT/tests/run" "$f"
+	ip netns del "$ns" 2>/dev/null || true
+	ip link del "$dev"
+	rm -rf "$ROOT/build/test-results/$label"
+	assert_failure
+	assert_line "ok 1 leaves things"
+	assert_line "#   netns $ns"
+	assert_line "#   qdisc clsact on $dev"
+	assert_line "1 passed, 1 failed, 0 skipped"
+}
+
 @test "make -j2 from clean builds every lesson; touching one .bpf.c rebuilds only its lesson" {
 	skip_if_sanitize "the usual build in a fresh copy is the usual run's to check"
 	copy_workspace
