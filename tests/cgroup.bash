@@ -26,3 +26,18 @@ cgroup_teardown() {
 	[ ! -d "$CG" ] || rmdir "$CG"
 	return "$rc"
 }
+
+# cgroup_progs DIR: "ATTACH_TYPE NAME" of each program attached to cgroup
+# DIR by a BPF link (a link's cgroup_id is the directory's inode number).
+# Not `bpftool cgroup show`: bpftool 7.x asks the kernel for per-program
+# attach flags, a field of BPF_PROG_QUERY that kernels before 6.0 refuse,
+# and there it lists nothing at all.
+cgroup_progs() {
+	local id type prog
+	id=$(stat -c %i "$1") || return 1
+	"$BPFTOOL" -j link show |
+		jq -r --argjson cg "$id" '.[] | select(.type == "cgroup" and .cgroup_id == $cg) | "\(.attach_type) \(.prog_id)"' |
+		while read -r type prog; do
+			echo "$type $("$BPFTOOL" -j prog show id "$prog" | jq -r .name)"
+		done
+}

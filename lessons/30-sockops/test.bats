@@ -172,16 +172,16 @@ print(n, h.hexdigest(), flush=True)' "$port"
 detach_after() {
 	[ "${2-}" != existing ] || mkdir "$CG"
 	start_loader -c "$CG"
-	run "$BPFTOOL" cgroup show "$CG"
-	assert_output --partial sockops_add
+	run cgroup_progs "$CG"
+	assert_output "cgroup_sock_ops sockops_add"
 	run "$BPFTOOL" map show name sock_hash
 	assert_output --partial sockhash
 	stop_bg "$BG_PID" "$1"
 	assert_equal "$STATUS" 0
 	if [ "${2-}" = existing ]; then
 		assert [ -d "$CG" ]
-		run "$BPFTOOL" cgroup show "$CG"
-		refute_output --partial sockops_add
+		run cgroup_progs "$CG"
+		assert_output ""
 	else
 		assert [ ! -e "$CG" ]
 	fi

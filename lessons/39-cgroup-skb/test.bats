@@ -54,12 +54,12 @@ tx_packets() {
 	mkdir "$CG"
 	start_counter -c "$CG"
 	assert_equal "$(head -1 "$OUTF")" "Counting egress packets of cgroup $CG (existing). Ctrl-C to stop."
-	run "$BPFTOOL" cgroup show "$CG"
-	assert_output --partial count_egress_packets
+	run cgroup_progs "$CG"
+	assert_output "cgroup_inet_egress count_egress_packets"
 	stop_bg_output "$OUTF"
 	assert [ -d "$CG" ]
-	run "$BPFTOOL" cgroup show "$CG"
-	refute_output --partial count_egress_packets
+	run cgroup_progs "$CG"
+	assert_output ""
 }
 
 @test "bad input: unknown option, empty path, not a cgroup, not root" {
@@ -81,8 +81,8 @@ tx_packets() {
 
 detach_after() {
 	start_counter -c "$CG"
-	run "$BPFTOOL" cgroup show "$CG"
-	assert_output --partial count_egress_packets
+	run cgroup_progs "$CG"
+	assert_output "cgroup_inet_egress count_egress_packets"
 	stop_bg "$BG_PID" "$1"
 	assert_equal "$STATUS" 0
 	assert [ ! -e "$CG" ]

@@ -5,6 +5,7 @@
 # netem delay in the VM.
 load ../../tests/lib
 load ../../tests/tcp
+load ../../tests/cgroup
 
 BIN=$OUT/tcprtt_sockops
 PORT=47161
@@ -66,8 +67,8 @@ in_and_out() {
 @test "RTT samples for the connection of a process in the cgroup, none for one outside" {
 	start
 	assert_equal "$(head -1 "$T/out")" "Attached sockops_rtt to cgroup $CG (created, removed at exit). Ctrl-C to stop."
-	run "$BPFTOOL" cgroup show "$CG"
-	assert_output --regexp "sock_ops +multi +sockops_rtt|sock_ops +sockops_rtt"
+	run cgroup_progs "$CG"
+	assert_output "cgroup_sock_ops sockops_rtt"
 	in_and_out
 }
 
@@ -80,7 +81,7 @@ in_and_out() {
 	assert_equal "$(head -1 "$T/out")" "Attached sockops_rtt to cgroup $mine (given). Ctrl-C to stop."
 	in_and_out
 	assert [ -d "$mine" ]
-	assert_equal "$("$BPFTOOL" cgroup show "$mine")" ""
+	assert_equal "$(cgroup_progs "$mine")" ""
 }
 
 @test "netem delay 20ms: every RTT sample of the client >= 20 ms and < 1 s" {
