@@ -381,6 +381,23 @@ readme_commands() {
 	END { flush() }' "$1"
 }
 
+# readme_cmds: this lesson's README "Run it" commands without their trailing
+# comments, one per line, for a test that runs them its own way
+# (mapfile -t cmds < <(readme_cmds)).
+readme_cmds() {
+	readme_commands "$LESSON_DIR/README.md" | sed -E 's/^(.*[^ ]) +# .*$/\1/'
+}
+
+# readme_try CMD [TEXT]: one README command (from readme_cmds) run as
+# readme_run runs it: as written, from the workspace root, Ctrl-C after 3 s
+# (LESSON_SLOW times) if still running; it must exit 0 or stop there, and
+# print TEXT.  Its output is in $output.
+readme_try() {
+	local out=$BATS_TEST_TMPDIR/readme-try.out
+	_readme_one "$((3 * LESSON_SLOW))" "$1" "$out" 0 "${2-}"
+	output=$(cat "$out")
+}
+
 # readme_run [SECONDS]: run every command of this lesson's README "Run it"
 # section from the workspace root, as written, in order.  A command that
 # is still running after SECONDS (default 3) gets Ctrl-C (SIGINT), as a

@@ -69,6 +69,17 @@ copy_workspace() {
 	assert_line "1 passed, 1 failed, 0 skipped"
 }
 
+@test "every lesson's test takes its README's Run it commands from the README (readme_run, readme_cmds) or has each verbatim" {
+	local d cmd missing=""
+	for d in "$ROOT"/lessons/[0-9][0-9]-*; do
+		grep -qE '^[[:space:]]*readme_run\b|\(readme_cmds\)' "$d/test.bats" && continue
+		while IFS= read -r cmd; do
+			grep -qF -- "$cmd" "$d/test.bats" || missing+="$(basename "$d"): $cmd"$'\n'
+		done < <(LESSON_DIR=$d readme_cmds)
+	done
+	assert_equal "$missing" ""
+}
+
 @test "make -j2 from clean builds every lesson; touching one .bpf.c rebuilds only its lesson" {
 	skip_if_sanitize "the usual build in a fresh copy is the usual run's to check"
 	copy_workspace

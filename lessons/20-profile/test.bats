@@ -162,14 +162,9 @@ perf_fds() {
 	done
 }
 
-# The README's "Run it" commands, exactly as written there.
-readme_commands() {
-	sed -n '/^## Run it/,/^## /{ s/^    //p }' "$LESSON_DIR/README.md"
-}
-
 @test "README: the Run it commands work as written" {
 	local cmds busy
-	mapfile -t cmds < <(readme_commands)
+	mapfile -t cmds < <(readme_cmds)
 	assert_equal "${#cmds[@]}" 4
 	cd "$ROOT"
 	run timeout -s INT 120 bash -c "${cmds[0]}"

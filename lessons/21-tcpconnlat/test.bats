@@ -166,32 +166,30 @@ netem_case() {
 }
 
 @test "README: every command of 'Run it' works as written" {
+	local cmds bg
+	mapfile -t cmds < <(readme_cmds)
+	assert_equal "${#cmds[@]}" 7
 	cd "$ROOT"
-	run timeout -s INT 20 make -C lessons/21-tcpconnlat run ARGS="-d 1"
-	assert_success
-	assert_output --partial "LAT(ms)"
-	run timeout -s INT 20 make -C lessons/21-tcpconnlat run ARGS="-m tracepoint -d 1"
-	assert_success
-	assert_output --partial "with the sock:inet_sock_set_state tracepoint"
-	run timeout -s INT 20 build/21-tcpconnlat/tcpconnlat -p $$ -d 1
-	assert_success
-	assert_output --partial "for PID $$"
+	readme_try "${cmds[0]}" "LAT(ms)"
+	readme_try "${cmds[1]}" "with the sock:inet_sock_set_state tracepoint"
+	readme_try "${cmds[2]}" "for PID "
 
-	# The test-network block, with the loader running.
+	# The test-network block (setup, server, client, teardown), with the
+	# loader running.
 	_NETNS+=(lsn21)
 	tools/testenv teardown lsn21
 	start -m tracepoint
-	run tools/testenv setup lsn21
+	run bash -c "${cmds[3]}"
 	assert_success
-	local bg=$BG_PID
-	start_bg "$T/srv" tools/testenv exec lsn21 -- python3 tests/tcp.py serve 10.11.0.1 8080
+	bg=$BG_PID
+	start_bg "$T/srv" bash -c "${cmds[4]} wait"
 	BG_PID=$bg
 	wait_for_line "$T/srv" "^listening "
-	run tools/testenv exec lsn21 --peer -- python3 tests/tcp.py connect 10.11.0.1 8080
+	run bash -c "${cmds[5]}"
 	assert_success
 	wait_for_line "$T/out" "^$(tcp_client_pid) +python3 +4 +10\.11\.0\.2 +[0-9]+ +10\.11\.0\.1 +8080 "
 	wait_for_line "$T/srv" "^served "
-	run tools/testenv teardown lsn21
+	run bash -c "${cmds[6]}"
 	assert_success
 	stop
 }

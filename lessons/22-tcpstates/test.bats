@@ -206,29 +206,29 @@ LAST_ACK->CLOSE"
 }
 
 @test "README: every command of 'Run it' works as written" {
+	local cmds bg
+	mapfile -t cmds < <(readme_cmds)
+	assert_equal "${#cmds[@]}" 7
 	cd "$ROOT"
-	run timeout -s INT 20 make -C lessons/22-tcpstates run ARGS="-d 1"
-	assert_success
-	assert_output --partial "OLDSTATE    -> NEWSTATE"
-	run timeout -s INT 20 make -C lessons/22-tcpstates run ARGS="-r -D 8080 -d 1"
-	assert_success
-	assert_output --partial "Smoothed RTT"
-	run timeout -s INT 20 build/22-tcpstates/tcpstates -L 8080 -d 1
-	assert_success
+	readme_try "${cmds[0]}" "OLDSTATE    -> NEWSTATE"
+	readme_try "${cmds[1]}" "Smoothed RTT"
+	readme_try "${cmds[2]}" "OLDSTATE    -> NEWSTATE"
 
+	# The test-network block (setup, server, client, teardown), with the
+	# loader running.
 	_NETNS+=(lsn22)
 	tools/testenv teardown lsn22
 	start -L 8080
-	run tools/testenv setup lsn22
+	run bash -c "${cmds[3]}"
 	assert_success
-	local bg=$BG_PID
-	start_bg "$T/srv" tools/testenv exec lsn22 -- python3 tests/tcp.py serve 10.11.0.1 8080
+	bg=$BG_PID
+	start_bg "$T/srv" bash -c "${cmds[4]} wait"
 	BG_PID=$bg
 	wait_for_line "$T/srv" "^listening "
-	run tools/testenv exec lsn22 --peer -- python3 tests/tcp.py connect 10.11.0.1 8080 --send 1000 --hold-ms 200
+	run bash -c "${cmds[5]}"
 	assert_success
 	wait_for_line "$T/out" " 10\.11\.0\.1 +8080 +10\.11\.0\.2 +[0-9]+ +LAST_ACK +-> CLOSE "
-	run tools/testenv teardown lsn22
+	run bash -c "${cmds[6]}"
 	assert_success
 	stop
 }

@@ -296,14 +296,9 @@ start_pipes() {
 	done
 }
 
-# The README's "Run it" commands, exactly as written there.
-readme_commands() {
-	sed -n '/^## Run it/,/^## /{ s/^    //p }' "$LESSON_DIR/README.md"
-}
-
 @test "README: the Run it commands work as written" {
 	local cmds
-	mapfile -t cmds < <(readme_commands)
+	mapfile -t cmds < <(readme_cmds)
 	assert_equal "${#cmds[@]}" 9
 	cd "$ROOT"
 	run timeout -s INT 120 bash -c "${cmds[0]}"

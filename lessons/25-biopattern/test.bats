@@ -124,7 +124,7 @@ stop() { stop_bg_output "$OUTF"; }
 # The commands of README.md's "Run it", as written there.
 @test "README: every command in Run it works as shown" {
 	local readme=$LESSON_DIR/README.md script
-	script=$(sed -n '/^## Run it/,/^## /{/^    /s/^    //p}' "$readme")
+	script=$(readme_cmds)
 	[ -e /dev/loop-control ] || modprobe -q loop 2>/dev/null || true
 	[ -e /dev/loop-control ] || skip "kernel lacks loop devices: no /dev/loop-control, no loop module"
 	cd "$ROOT"

@@ -116,19 +116,12 @@ stop() { stop_bg_output "$OUTF"; }
 	wait_prog_gone signal_ptrace
 }
 
-# readme_cmd CMD: CMD appears in README.md's "Run it" section as written.
-readme_cmd() {
-	sed -n '/^## Run it/,/^## /p' "$LESSON_DIR/README.md" | grep -qxF "    $1" ||
-		fail "README.md's Run it section has no line '$1'"
-}
-
 @test "README: the commands in Run it work as shown" {
-	local run1='make -C lessons/29-send-signal run ARGS="-c python3 -s USR1 -d 5"'
-	local try1="python3 -c 'import ctypes; ctypes.CDLL(None).ptrace(0, 0, 0, 0); print(\"still here\")'"
-	local run2='build/29-send-signal/send_signal -f /tmp/forbidden -c cat -d 5'
-	local try2='echo secret >/tmp/forbidden; cat /tmp/forbidden'
-	local c
-	for c in "$run1" "$try1" "$run2" "$try2"; do readme_cmd "$c"; done
+	local cmds run1 try1 run2 try2
+	mapfile -t cmds < <(readme_cmds)
+	assert_equal "${#cmds[@]}" 4
+	# Each loader, then what it stops: ptrace() by python3, cat's open.
+	run1=${cmds[0]} try1=${cmds[1]} run2=${cmds[2]} try2=${cmds[3]}
 	cd "$ROOT"
 	OUTF=$T/out
 	start_bg "$OUTF" bash -c "$run1"

@@ -113,19 +113,12 @@ print(struct.unpack("i", fcntl.ioctl(0, termios.FIONREAD, b"0000"))[0])' <"$1")
 		fail "drain_samples still loaded"
 }
 
-readme_cmd() {
-	sed -n '/^## Run it/,/^## /p' "$LESSON_DIR/README.md" | grep -qxF "    $1" ||
-		fail "README.md's Run it section has no line '$1'"
-}
-
 @test "README: the commands in Run it work as shown" {
 	require_feature map_type:user_ringbuf
-	local c1='make -C lessons/33-user-ringbuf run ARGS="-- 3 -1 4"'
-	local c2='seq 1000 | build/33-user-ringbuf/user_ringbuf | tail -3'
-	local c3='seq 1000 | build/33-user-ringbuf/user_ringbuf -s 65536 | tail -1'
-	readme_cmd "$c1"
-	readme_cmd "$c2"
-	readme_cmd "$c3"
+	local cmds c1 c2 c3
+	mapfile -t cmds < <(readme_cmds)
+	assert_equal "${#cmds[@]}" 3
+	c1=${cmds[0]} c2=${cmds[1]} c3=${cmds[2]}
 	cd "$ROOT"
 	run timeout 60 bash -c "$c1"
 	assert_success

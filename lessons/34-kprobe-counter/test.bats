@@ -173,11 +173,6 @@ Removed $PIN/exec_count_percpu"
 		fail "still loaded: $($BPFTOOL prog show | grep -E 'execve_(tp|kprobe)')"
 }
 
-# readme_commands: the indented lines of the README's "Run it" section.
-readme_commands() {
-	sed -n '/^## Run it/,/^## /{ s/^    \(.*[^ ]\)/\1/p }' "$LESSON_DIR/README.md" | sed 's/ \{2,\}#.*//'
-}
-
 @test "every command in the README's Run it section works as written" {
 	local cmd n=0
 	cd "$ROOT"
@@ -190,7 +185,7 @@ readme_commands() {
 		*--unpin*) assert_output --partial "Removed $PIN/exec_count" ;;
 		*) assert_output --regexp "execve calls: [0-9]+" ;;
 		esac
-	done < <(readme_commands)
+	done < <(readme_cmds)
 	assert [ "$n" -ge 4 ]
 	assert_not_exists "$PIN"
 }

@@ -121,11 +121,6 @@ overflow() {
 	wait_prog_gone execve_event
 }
 
-# readme_commands: the indented lines of the README's "Run it" section.
-readme_commands() {
-	sed -n '/^## Run it/,/^## /{ s/^    \(.*[^ ]\)/\1/p }' "$LESSON_DIR/README.md" | sed 's/ \{2,\}#.*//'
-}
-
 @test "every command in the README's Run it section works as written" {
 	local cmd n=0
 	cd "$ROOT"
@@ -134,7 +129,7 @@ readme_commands() {
 		run timeout -s INT 5 bash -c "$cmd" 3>&-
 		[ "$status" -eq 0 ] || [ "$status" -eq 124 ] || fail "'$cmd' exited $status: $output"
 		assert_output --regexp "Received [0-9]+ events, dropped [0-9]+ \(ring buffer full\)"
-	done < <(readme_commands)
+	done < <(readme_cmds)
 	assert [ "$n" -ge 3 ]
 }
 

@@ -120,10 +120,6 @@ compare() {
 		fail "still loaded: $($BPFTOOL prog show | grep page_alloc_)"
 }
 
-readme_commands() {
-	sed -n '/^## Run it/,/^## /{ s/^    \(.*[^ ]\)/\1/p }' "$LESSON_DIR/README.md" | sed 's/ \{2,\}#.*//'
-}
-
 @test "every command in the README's Run it section works as written" {
 	local cmd n=0
 	cd "$ROOT"
@@ -132,7 +128,7 @@ readme_commands() {
 		run timeout -s INT 5 bash -c "$cmd" 3>&-
 		[ "$status" -eq 0 ] || [ "$status" -eq 124 ] || fail "'$cmd' exited $status: $output"
 		assert_output --regexp "mm_page_alloc: [0-9]+ allocations, [0-9]+ pages"
-	done < <(readme_commands)
+	done < <(readme_cmds)
 	assert [ "$n" -ge 3 ]
 }
 

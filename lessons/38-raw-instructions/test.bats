@@ -106,10 +106,6 @@ cat_file() {
 		fail "raw_events still there"
 }
 
-readme_commands() {
-	sed -n '/^## Run it/,/^## /{ s/^    \(.*[^ ]\)/\1/p }' "$LESSON_DIR/README.md" | sed 's/ \{2,\}#.*//'
-}
-
 @test "every command in the README's Run it section works as written" {
 	local cmd n=0
 	cd "$ROOT"
@@ -126,7 +122,7 @@ readme_commands() {
 			assert_output --regexp "Tracing openat\(\) with [0-9]+ raw instructions"
 			;;
 		esac
-	done < <(readme_commands)
+	done < <(readme_cmds)
 	assert [ "$n" -ge 3 ]
 }
 

@@ -125,13 +125,12 @@ in_and_out() {
 }
 
 @test "README: every command of 'Run it' works as written" {
+	local cmds
+	mapfile -t cmds < <(readme_cmds)
+	assert_equal "${#cmds[@]}" 2
 	cd "$ROOT"
-	run timeout -s INT 20 make -C lessons/42-tcprtt-sockops run ARGS="-d 1"
-	assert_success
-	assert_output --partial "(created, removed at exit)"
-	run timeout -s INT 20 build/42-tcprtt-sockops/tcprtt_sockops -c "$CGMNT" -d 1
-	assert_success
-	assert_output --partial "cgroup $CGMNT (given)"
+	readme_try "${cmds[0]}" "(created, removed at exit)"
+	readme_try "${cmds[1]}" "cgroup $CGMNT (given)"
 	# What the loader created is gone again.
 	run find "$CGMNT" -maxdepth 1 -name 'lesson-tcprtt-sockops.*'
 	assert_output ""

@@ -84,10 +84,6 @@ slot0() {
 		fail "maps left: $($BPFTOOL map show | grep -E 'outer_|inner_')"
 }
 
-readme_commands() {
-	sed -n '/^## Run it/,/^## /{ s/^    \(.*[^ ]\)/\1/p }' "$LESSON_DIR/README.md" | sed 's/ \{2,\}#.*//'
-}
-
 @test "every command in the README's Run it section works as written" {
 	local cmd n=0
 	cd "$ROOT"
@@ -96,7 +92,7 @@ readme_commands() {
 		run timeout -s INT 5 bash -c "$cmd" 3>&-
 		[ "$status" -eq 0 ] || [ "$status" -eq 124 ] || fail "'$cmd' exited $status: $output"
 		assert_output --regexp 'hash empty: +inner_a\[0\]=[0-9]+ inner_b'
-	done < <(readme_commands)
+	done < <(readme_cmds)
 	assert [ "$n" -ge 2 ]
 }
 
