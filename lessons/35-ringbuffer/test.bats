@@ -81,10 +81,16 @@ overflow() {
 }
 
 @test "drops are reported while it runs, not only at the end" {
-	start -c execloop --size 4096 --consume-delay 1
+	start -c execloop --size 4096
+	wait_for_line "$T/out" '^PID +COMM +FILENAME$'
+	# A reader that stops reading for a while: stopped, whatever the
+	# machine's speed.  42 of the 60 events fit (see overflow).
+	kill -STOP "$BG_PID"
 	execs 60
-	wait_for_line "$T/out" '^Dropped [0-9]+ events so far: the ring buffer was full$'
+	kill -CONT "$BG_PID"
+	wait_for_line "$T/out" '^Dropped 18 events so far: the ring buffer was full$'
 	stop
+	assert_equal "${lines[-1]}" "Received 42 events, dropped 18 (ring buffer full)"
 }
 
 @test "bad input: one clear line, exit 64; not root: exit 1" {
