@@ -99,24 +99,16 @@ detach_after() {
 }
 
 @test "README: the commands of 'Run it'" {
-	cd "$ROOT"
 	CG=$CG2/cgroup_skb-lesson
 	[ ! -e "$CG" ] || skip "$CG exists: someone is running the lesson"
-	run timeout -s INT 10 make -C lessons/39-cgroup-skb run ARGS="-d 2"
-	assert_success
+	readme_run 8
+	run cat "$BATS_TEST_TMPDIR/readme-1.out"
 	assert_line "Counting egress packets of cgroup $CG (new). Ctrl-C to stop."
 	assert_equal "$(grep -c '^number of packets: 0$' <<<"$output")" 2
-	assert [ ! -e "$CG" ]
-	OUTF=$BATS_TEST_TMPDIR/readme
-	start_bg "$OUTF" build/39-cgroup-skb/cgroup_skb -d 3
-	wait_for_line "$OUTF" '^Counting'
-	CG=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)/cgroup_skb-lesson
-	run bash -c "echo \$\$ > $CG/cgroup.procs && exec ping -c 2 -i 0.2 127.0.0.1"
-	assert_success
-	wait "$BG_PID"
-	# On lo the replies go out too, but from the kernel's own ICMP
-	# socket, which is not in the cgroup: only the 2 requests count.
-	assert_equal "$(tail -1 "$OUTF")" "number of packets: 2"
+	# Stopped after the ping.  On lo the replies go out too, but from the
+	# kernel's own ICMP socket, which is not in the cgroup: only the 2
+	# requests count.
+	assert_equal "$(tail -1 "$BATS_TEST_TMPDIR/readme-2.out")" "number of packets: 2"
 	assert [ ! -e "$CG" ]
 }
 
