@@ -80,6 +80,15 @@ copy_workspace() {
 	assert_equal "$missing" ""
 }
 
+@test "a README command that second-terminal commands run beside is stopped by Ctrl-C, not -d (a slow machine outlasts -d)" {
+	local d early=""
+	for d in "$ROOT"/lessons/[0-9][0-9]-*; do
+		early+=$(readme_commands "$d/README.md" |
+			awk -v l="$(basename "$d")" '/\(second terminal\)/ { if (prev ~ / -d [0-9]/) print l ": " prev; next } { prev = $0 }')
+	done
+	assert_equal "$early" ""
+}
+
 @test "make -j2 from clean builds every lesson; touching one .bpf.c rebuilds only its lesson" {
 	skip_if_sanitize "the usual build in a fresh copy is the usual run's to check"
 	copy_workspace
