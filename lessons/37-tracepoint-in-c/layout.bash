@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # MISFIT, CTX: for the .bats files
 # For test.bats and exercise.bats: does this kernel's kmem/mm_page_alloc
 # record have the layout of the hand-built struct (tracepoint_in_c.h)?
 # Read from the format file itself, apart from the loader's check_format().
