@@ -235,7 +235,12 @@ static enum feature_verdict probe_xdp_live_frames(char *why, size_t len)
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_DROP },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	LIBBPF_OPTS(bpf_test_run_opts, topts, .repeat = 1, .flags = 1U << 1);
+	/*
+	 * batch_size came with live frames: a kernel without them either
+	 * refuses the flag or (5.10) ignores it and runs the program once the
+	 * ordinary way, but it always refuses a field past its own attr.
+	 */
+	LIBBPF_OPTS(bpf_test_run_opts, topts, .repeat = 1, .flags = 1U << 1, .batch_size = 1);
 	unsigned char frame[64] = { [12] = 0x08 };
 	int fd, err;
 

@@ -8,7 +8,6 @@ PEER_MAC=02:00:0a:0b:00:02
 
 setup() {
 	lesson_setup
-	require_feature xdp_live
 	netns_setup
 	# veth hands XDP-sent frames only to a peer with NAPI: GRO on (or XDP).
 	"${IN_PEER[@]}" ethtool -K veth1 gro on >/dev/null
@@ -18,6 +17,7 @@ teardown() { lesson_teardown; }
 peer_rx() { ip -n "$NS-peer" -s link show dev veth1 | awk '/RX:/ { getline; print $'"${1:-2}"'; exit }'; }
 
 @test "XDP_TX: N frames requested, the peer receives exactly N" {
+	require_feature xdp_live
 	local rx0 b0
 	rx0=$(peer_rx)
 	b0=$(peer_rx 1)
@@ -30,6 +30,7 @@ peer_rx() { ip -n "$NS-peer" -s link show dev veth1 | awk '/RX:/ { getline; prin
 }
 
 @test "XDP_REDIRECT and -s: 30 frames of 1000 bytes" {
+	require_feature xdp_live
 	local rx0 b0
 	rx0=$(peer_rx)
 	b0=$(peer_rx 1)
@@ -42,6 +43,7 @@ peer_rx() { ip -n "$NS-peer" -s link show dev veth1 | awk '/RX:/ { getline; prin
 }
 
 @test "SIGINT interrupts a long run: it reports what it sent, nothing stays loaded" {
+	require_feature xdp_live
 	local rx0 sent
 	rx0=$(peer_rx)
 	OUTF=$BATS_TEST_TMPDIR/out
@@ -58,6 +60,7 @@ peer_rx() { ip -n "$NS-peer" -s link show dev veth1 | awk '/RX:/ { getline; prin
 }
 
 @test "SIGTERM interrupts too and exits 0" {
+	require_feature xdp_live
 	OUTF=$BATS_TEST_TMPDIR/out
 	start_bg "$OUTF" "${IN_NS[@]}" "$BIN" -i veth0 -n 2000000000
 	wait_for_line "$OUTF" '^Sending'
@@ -92,7 +95,16 @@ peer_rx() { ip -n "$NS-peer" -s link show dev veth1 | awk '/RX:/ { getline; prin
 	assert_output --partial "must run as root"
 }
 
+@test "a kernel without live frames: one line naming the reason, exit 1" {
+	! has_feature xdp_live || skip "this kernel has live frames"
+	run "$BIN" -i lo -n 1
+	assert_failure 1
+	assert_output --regexp "^xdp_live_frame: kernel lacks BPF_F_TEST_XDP_LIVE_FRAMES: .+"
+	assert_equal "${#lines[@]}" 1
+}
+
 @test "README: the commands of 'Run it'" {
+	require_feature xdp_live
 	cd "$ROOT"
 	_NETNS+=(lsn44)
 	run timeout -s INT 10 make -C lessons/44-xdp-live-frame run ARGS="-n 5"
@@ -111,6 +123,7 @@ peer_rx() { ip -n "$NS-peer" -s link show dev veth1 | awk '/RX:/ { getline; prin
 }
 
 @test "exercise: the check fails as shipped and passes with the reference solution" {
+	require_feature xdp_live
 	run "$ROOT/tests/exercise" --check "$LESSON_DIR"
 	assert_success
 }
