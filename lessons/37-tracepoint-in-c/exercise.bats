@@ -45,8 +45,7 @@ by_migratetype() {
 	assert_equal "$(grep '^by migratetype:' <<<"$output" | tail -1)" "$want"
 	# dd's buffer is user memory: movable, at least 4096 pages of it (in
 	# fewer allocations where transparent huge pages serve it: order 9).
-	assert [ "$(grep ' migratetype=1 ' "$INST/trace" | grep -o ' order=[0-9]*' |
-		awk -F= '{ s += 2 ^ $2 } END { print s + 0 }')" -ge 4096 ]
+	assert [ "$(grep ' migratetype=1 ' "$INST/trace" | trace_pages)" -ge 4096 ]
 }
 
 @test "hand-built context: dd's allocations per migratetype equal the tracepoint's own" {

@@ -26,6 +26,12 @@ hand_struct_misfit() {
 	done <<<"$HAND_STRUCT"
 }
 
+# trace_pages: pages (2^order summed) of the mm_page_alloc lines on stdin,
+# from a tracefs instance's trace.
+trace_pages() {
+	grep -o ' order=[0-9]*' | awk -F= '{ s += 2 ^ $2 } END { print s + 0 }'
+}
+
 # CTX: the loader's context for tests about something else: the hand-built
 # one where it fits, vmlinux.h's otherwise.
 MISFIT=$(hand_struct_misfit)

@@ -54,7 +54,7 @@ compare() {
 	read -r inbuf written < <(sed -n 's|^# entries-in-buffer/entries-written: \([0-9]*\)/\([0-9]*\).*|\1 \2|p' "$INST/trace")
 	assert_equal "$inbuf" "$written"
 	allocs=$(grep -c ' mm_page_alloc: ' "$INST/trace")
-	pages=$(grep -o ' order=[0-9]*' "$INST/trace" | awk -F= '{ s += 2 ^ $2 } END { print s + 0 }')
+	pages=$(trace_pages <"$INST/trace")
 	assert_equal "$allocs" "$written"
 	# ...and a 16 MiB buffer is at least 4096 pages, faulted in by dd (in
 	# fewer allocations where transparent huge pages serve it: order 9).
