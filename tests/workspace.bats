@@ -291,6 +291,25 @@ ringbuf: supported"
 	done
 }
 
+@test "lesson table --update keeps the cells no TAP here replaces" {
+	# build/ does not survive a new machine: earlier runs' cells must.
+	local res=$BATS_TEST_TMPDIR/results readme=$BATS_TEST_TMPDIR/README.md
+	cp "$ROOT/README.md" "$readme"
+	mkdir -p "$res/7.2"
+	run env LESSON_TABLE_RESULTS="$res" "$ROOT/tools/lesson-table" --update "$readme"
+	assert_success
+	run diff "$ROOT/README.md" "$readme"
+	assert_success
+	# A TAP here replaces its own cell, and only that one.
+	printf '1..2\nok 1 a\nok 2 b # skip no fakefeat\n' >"$res/7.2/01-helloworld.tap"
+	run env LESSON_TABLE_RESULTS="$res" "$ROOT/tools/lesson-table" --update "$readme"
+	assert_success
+	run diff "$ROOT/README.md" "$readme"
+	assert_failure
+	assert_equal "$(grep -c '^[<>]' <<<"$output")" 2
+	assert_output --regexp '> \| \[01-helloworld\].*\| pass 1, skip 1 \| [^|]+ \| [^|]+ \| [^|]+ \| [^|]+ \|$'
+}
+
 # fake_lesson_run STUB-BODY [FEATURES TEST-BODY]: a throwaway lesson needing
 # FEATURES (default: feature "fakefeat"), whose one test does TEST-BODY
 # (default: true), run by bats with FEATPROBE pointing at a stub script doing
