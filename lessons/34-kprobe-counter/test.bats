@@ -178,7 +178,7 @@ Removed $PIN/exec_count_percpu"
 	cd "$ROOT"
 	while IFS= read -r cmd; do
 		n=$((n + 1))
-		run timeout -s INT 4 bash -c "$cmd" 3>&-
+		run timeout -s INT $((4 * LESSON_SLOW)) bash -c "$cmd" 3>&-
 		# Stopped by timeout's SIGINT (124) or ended by itself (0).
 		[ "$status" -eq 0 ] || [ "$status" -eq 124 ] || fail "'$cmd' exited $status: $output"
 		case $cmd in

@@ -132,7 +132,7 @@ overflow() {
 	cd "$ROOT"
 	while IFS= read -r cmd; do
 		n=$((n + 1))
-		run timeout -s INT 5 bash -c "$cmd" 3>&-
+		run timeout -s INT $((5 * LESSON_SLOW)) bash -c "$cmd" 3>&-
 		[ "$status" -eq 0 ] || [ "$status" -eq 124 ] || fail "'$cmd' exited $status: $output"
 		assert_output --regexp "Received [0-9]+ events, dropped [0-9]+ \(ring buffer full\)"
 	done < <(readme_cmds)
