@@ -85,9 +85,8 @@ vmtest: all
 		-e RESULTS_LABEL=$(notdir $(KERNEL)) -e VMTEST=0 -- tests/run $(TESTS)
 else
 # Another arch's guest (ARCH=arm64): every lesson cross-built here, static,
-# into build/ARCH/ (lesson 02 too, whose usual cross build goes to
-# build/02-portable/ARCH/), which the guest sees as build/; its TAP goes to
-# build/test-results/ARCH-KERNEL/.
+# into build/ARCH/ (where every cross build goes), which the guest sees as
+# build/; its TAP goes to build/test-results/ARCH-KERNEL/.
 CROSS_COMPILE ?= aarch64-linux-gnu-
 VM_BUILD := $(ROOT)/build/$(ARCH)
 VM_LABEL := $(ARCH)-$(notdir $(KERNEL))

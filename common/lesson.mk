@@ -25,7 +25,23 @@ ROOT := $(abspath $(COMMON_DIR)/..)
 COMMON := $(ROOT)/common
 LESSON_DIR := $(abspath $(CURDIR))
 LESSON := $(notdir $(LESSON_DIR))
+# uname -m -> the kernel's arch name, used for __TARGET_ARCH_* and vmlinux/.
+ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
+	-e 's/ppc64le/powerpc/' -e 's/mips.*/mips/' -e 's/riscv64/riscv/' \
+	-e 's/s390x/s390/' -e 's/loongarch64/loongarch/')
 BUILD_ROOT := $(ROOT)/build
+# A cross build (make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-) goes to
+# build/ARCH/, helper library included, so the native build/ next to it
+# stays as it is; its loaders are static, to copy onto the target as they
+# are.  `make vmtest ARCH=arm64` builds there too (the guest sees it as
+# build/).
+ifneq ($(CROSS_COMPILE),)
+ifeq ($(origin ARCH),file)
+$(error cross build: say the target too, e.g. ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+endif
+BUILD_ROOT := $(ROOT)/build/$(ARCH)
+STATIC ?= 1
+endif
 # SANITIZE=1: the helper library and loaders with ASan+UBSan, in build-san/
 # (build/ stays as it is).  WERROR=1 (what `make check` builds with): -Werror.
 # MEMCHECK=1 (make memcheck): the usual flags, in build-memcheck/.  Both need
@@ -57,10 +73,6 @@ ifneq ($(CROSS_COMPILE),)
 CC := $(CROSS_COMPILE)gcc
 endif
 
-# uname -m -> the kernel's arch name, used for __TARGET_ARCH_* and vmlinux/.
-ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
-	-e 's/ppc64le/powerpc/' -e 's/mips.*/mips/' -e 's/riscv64/riscv/' \
-	-e 's/s390x/s390/' -e 's/loongarch64/loongarch/')
 # A committed header per arch; an arch without one gets a header made from
 # this machine's own kernel BTF (build/vmlinux/ARCH), with a note saying so.
 VMLINUX_DIR := $(ROOT)/vmlinux/$(ARCH)

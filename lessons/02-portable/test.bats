@@ -122,11 +122,11 @@ member_off() {
 	[ -e /usr/lib/aarch64-linux-gnu/libbpf.a ] || skip "no arm64 libbpf (libbpf-dev:arm64)"
 	run make -C "$LESSON_DIR" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 	assert_success
-	run file "$OUT/arm64/portable"
+	run file "$ROOT/build/arm64/02-portable/portable"
 	assert_output --partial "ARM aarch64"
 	assert_output --partial "statically linked"
 	# The BPF half is the same eBPF for every arch (only __TARGET_ARCH_ differs).
-	run file "$OUT/arm64/portable.bpf.o"
+	run file "$ROOT/build/arm64/02-portable/portable.bpf.o"
 	assert_output --partial "LSB relocatable, eBPF"
 	# ...and the native loader beside it was left alone.
 	run file "$BIN"
