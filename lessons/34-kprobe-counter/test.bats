@@ -175,12 +175,10 @@ Removed $PIN/exec_count_percpu"
 
 @test "every command in the README's Run it section works as written" {
 	local cmd n=0
-	cd "$ROOT"
+	readme_run 4
 	while IFS= read -r cmd; do
 		n=$((n + 1))
-		run timeout -s INT $((4 * LESSON_SLOW)) bash -c "$cmd" 3>&-
-		# Stopped by timeout's SIGINT (124) or ended by itself (0).
-		[ "$status" -eq 0 ] || [ "$status" -eq 124 ] || fail "'$cmd' exited $status: $output"
+		run cat "$BATS_TEST_TMPDIR/readme-$n.out"
 		case $cmd in
 		*--unpin*) assert_output --partial "Removed $PIN/exec_count" ;;
 		*) assert_output --regexp "execve calls: [0-9]+" ;;
