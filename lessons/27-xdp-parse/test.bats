@@ -126,7 +126,7 @@ detach_after() {
 @test "README: the commands of 'Run it'" {
 	cd "$ROOT"
 	_NETNS+=(lsn27)
-	run timeout -s INT 10 make -C lessons/27-xdp-parse run ARGS="-p -d 1"
+	run timeout -s INT $((10 * LESSON_SLOW)) make -C lessons/27-xdp-parse run ARGS="-p -d 1"
 	assert_success
 	assert_output --partial "Attached XDP program xdp_parse to lo"
 	assert_output --regexp $'\nbad-l4 +[0-9]+'

@@ -135,7 +135,7 @@ compare() {
 	cd "$ROOT"
 	while IFS= read -r cmd; do
 		n=$((n + 1))
-		run timeout -s INT 5 bash -c "$cmd" 3>&-
+		run timeout -s INT $((5 * LESSON_SLOW)) bash -c "$cmd" 3>&-
 		if [ -n "$MISFIT" ] && [[ $cmd != *"--ctx vmlinux"* ]]; then
 			# The README: refused where the record differs, naming it.
 			[ "$status" -ne 0 ] || fail "'$cmd' ran with a misfit struct: $output"

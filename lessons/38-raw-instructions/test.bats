@@ -111,7 +111,7 @@ cat_file() {
 	cd "$ROOT"
 	while IFS= read -r cmd; do
 		n=$((n + 1))
-		run timeout -s INT 5 bash -c "$cmd" 3>&-
+		run timeout -s INT $((5 * LESSON_SLOW)) bash -c "$cmd" 3>&-
 		case $cmd in
 		*--bad*)
 			assert_failure 1

@@ -107,7 +107,7 @@ peer_rx() { ip -n "$NS-peer" -s link show dev veth1 | awk '/RX:/ { getline; prin
 	require_feature xdp_live
 	cd "$ROOT"
 	_NETNS+=(lsn44)
-	run timeout -s INT 10 make -C lessons/44-xdp-live-frame run ARGS="-n 5"
+	run timeout -s INT $((10 * LESSON_SLOW)) make -C lessons/44-xdp-live-frame run ARGS="-n 5"
 	assert_success
 	assert_output --partial "Sent 5 frames."
 	run tools/testenv setup lsn44

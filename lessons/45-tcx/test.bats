@@ -132,7 +132,7 @@ detach_after() {
 @test "README: the commands of 'Run it'" {
 	cd "$ROOT"
 	_NETNS+=(lsn45)
-	run timeout -s INT 10 make -C lessons/45-tcx run ARGS="-d 2"
+	run timeout -s INT $((10 * LESSON_SLOW)) make -C lessons/45-tcx run ARGS="-d 2"
 	assert_success
 	assert_output --partial "Attached ingress_prog_func and egress_prog_func to lo"
 	assert_equal "$(grep -c '^Packet count: ' <<<"$output")" 2

@@ -89,7 +89,7 @@ slot0() {
 	cd "$ROOT"
 	while IFS= read -r cmd; do
 		n=$((n + 1))
-		run timeout -s INT 5 bash -c "$cmd" 3>&-
+		run timeout -s INT $((5 * LESSON_SLOW)) bash -c "$cmd" 3>&-
 		[ "$status" -eq 0 ] || [ "$status" -eq 124 ] || fail "'$cmd' exited $status: $output"
 		assert_output --regexp 'hash empty: +inner_a\[0\]=[0-9]+ inner_b'
 	done < <(readme_cmds)
