@@ -15,8 +15,8 @@ setup() {
 teardown() { lesson_teardown; }
 
 peer_rx() { ip -n "$NS-peer" -s link show dev veth1 | awk '/RX:/ { getline; print $'"${1:-2}"'; exit }'; }
-# xmit [_errors]: frames veth0 put on veth1's receive ring, or found it full
-# for (veth's own counters: ethtool -S).
+# xmit [_errors]: veth's own count (ethtool -S) of the frames veth0 put on
+# veth1's receive ring, or (_errors) could not, the ring being full.
 xmit() { "${IN_NS[@]}" ethtool -S veth0 | awk '$1 == "tx_queue_0_xdp_xmit'"${1:-}"':" { print $2 }'; }
 peer_rx_is() { [ "$(peer_rx)" = "$1" ]; }
 
