@@ -314,9 +314,20 @@ release() {
 	echo go >"$BATS_TEST_TMPDIR/gate-$1"
 	rm -f "$BATS_TEST_TMPDIR/gate-$1"
 	if [ "$reap" = 1 ]; then
+		local pid=${_GATED[$1]}
+		# Bounded: a process that stalls (an emulated guest has) fails the
+		# test with its kernel stack instead of holding the whole run.
+		wait_until 60 _exited "$pid" ||
+			fail "release -w $1: pid $pid still running after $((60 * LESSON_SLOW)) s (stack: $(tr '\n' ' ' <"/proc/$pid/stack" 2>&1))"
 		STATUS=0
-		wait "${_GATED[$1]}" || STATUS=$?
+		wait "$pid" || STATUS=$?
 	fi
+}
+# _exited PID: PID (our child) has exited: a zombie until reaped, or gone.
+_exited() {
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 0
+	[ "${st%% *}" = Z ]
 }
 
 # probe_reason FEATURE: featprobe's reason for FEATURE being unsupported
