@@ -96,9 +96,6 @@ VM_CROSS := $(VM_CROSS_FLAGS) BUILD_ROOT=$(VM_BUILD)
 vmtest-build: deps
 	@tools/deps ensure cross
 	@$(MAKE) all $(VM_CROSS)
-	@# The guest sees build/ARCH as build/: its make (make run) reads the
-	@# static-libelf probe this build was linked by, and cannot rerun it.
-	@cp -p $(VM_BUILD)/.static-libelf-$(ARCH) $(VM_BUILD)/.static-libelf
 	@$(call vm_prebuild,$(VM_BUILD),$(VM_CROSS_FLAGS))
 vmtest: vmtest-build
 	@mkdir -p build/test-results/$(VM_LABEL)

@@ -104,12 +104,13 @@ LDLIBS_DW = -ldw -lelf
 else
 # STATIC=1 links everything statically -- where a static libelf links at all.
 # Debian 13's libelf.a (elfutils 0.192) calls eu_search_tree_init/fini, which
-# no shipped static library defines.  A one-time probe per build root and
-# compiler ($(STATIC_PROBE): yes or no) decides; on "no" only libbpf is
+# no shipped static library defines.  A one-time probe per build root (a
+# cross build has its own; a guest seeing it as build/ reads the same answer)
+# ($(STATIC_PROBE): yes or no) decides; on "no" only libbpf is
 # linked statically (so 1.1-only static symbols still resolve) and libelf,
 # libz and libc dynamically, with a NOTE.  Read at link time, after the probe.
 # SHARED_LIBC: always that way, without the NOTE.
-STATIC_PROBE := $(BUILD_ROOT)/.static-libelf$(if $(CROSS_COMPILE),-$(ARCH))
+STATIC_PROBE := $(BUILD_ROOT)/.static-libelf
 STATIC_LIBELF = $(if $(SHARED_LIBC),no,$(shell cat $(STATIC_PROBE) 2>/dev/null))
 static_ok = $(if $(filter no,$(STATIC_LIBELF)),,yes)
 LDLIBS_BPF = $(if $(static_ok),-lbpf -lelf -lz -lzstd,-Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz)
