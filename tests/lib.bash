@@ -415,10 +415,12 @@ readme_try() {
 # learner would; it must have printed something by then.  Each must exit 0
 # (or be stopped that way); the next "(second terminal)" commands run while
 # it runs.  "lsn" (testenv's default name) becomes a private name, so runs
-# do not collide.  Outputs: $BATS_TEST_TMPDIR/readme-N.out.
+# do not collide.  Outputs: README_RAN[N] is the Nth command run (as run:
+# private netns name, no comment), its output $BATS_TEST_TMPDIR/readme-N.out.
 readme_run() {
 	local secs=$((${1:-3} * LESSON_SLOW)) cmd note tags want expect i=0 out bg="" ns="lsnrd$$"
 	_NETNS+=("$ns")
+	README_RAN=()
 	while IFS= read -r cmd; do
 		note=""
 		if [[ $cmd =~ ^(.*[^ ])\ +#\ (.*)$ ]]; then
@@ -433,6 +435,7 @@ readme_run() {
 		cmd=$(sed -E -e "s/(^|[^A-Za-z0-9_])lsn([^A-Za-z0-9_-]|$)/\\1$ns\\2/g" \
 			-e "s#(tools/testenv (setup|teardown))\$#\\1 $ns#" <<<"$cmd")
 		i=$((i + 1))
+		README_RAN[i]=$cmd
 		out=$BATS_TEST_TMPDIR/readme-$i.out
 		if [[ $tags == *",second terminal,"* ]]; then
 			[ -n "$bg" ] || fail "README: '$cmd' is marked (second terminal) but nothing runs before it"

@@ -174,17 +174,16 @@ Removed $PIN/exec_count_percpu"
 }
 
 @test "every command in the README's Run it section works as written" {
-	local cmd n=0
+	local n
 	readme_run 4
-	while IFS= read -r cmd; do
-		n=$((n + 1))
+	for n in "${!README_RAN[@]}"; do
 		run cat "$BATS_TEST_TMPDIR/readme-$n.out"
-		case $cmd in
+		case ${README_RAN[n]} in
 		*--unpin*) assert_output --partial "Removed $PIN/exec_count" ;;
 		*) assert_output --regexp "execve calls: [0-9]+" ;;
 		esac
-	done < <(readme_cmds)
-	assert [ "$n" -ge 4 ]
+	done
+	assert [ "${#README_RAN[@]}" -ge 4 ]
 	assert_not_exists "$PIN"
 }
 
