@@ -53,6 +53,26 @@ copy_workspace() {
 	rm -rf "$d"
 }
 
+@test "tests/run --only: runs the tests it names, and keeps the file's whole TAP (the table's cell)" {
+	local label=only-$$ f=$BATS_TEST_TMPDIR/two.bats list=$BATS_TEST_TMPDIR/list
+	local d=$ROOT/build/test-results/only-$$
+	printf '%s\n' '@test "first" {' 'true' '}' '@test "second" {' 'true' '}' >"$f"
+	run env RESULTS_LABEL="$label" VMTEST=0 "$ROOT/tests/run" "$f"
+	assert_success
+	printf '%s\tsecond\n' "$f" >"$list"
+	run env RESULTS_LABEL="$label" VMTEST=0 "$ROOT/tests/run" --only "$list"
+	assert_success
+	assert_output --partial "ok 1 second"
+	refute_output --partial "first"
+	# The whole file's result, two tests; the --only run's beside it.
+	run cat "$d"/*two.tap
+	assert_line --index 0 "1..2"
+	run cat "$d"/*two.only.tap
+	rm -rf "$d"
+	assert_output "1..1
+ok 1 second"
+}
+
 @test "tests/run fails when a test leaves a clsact qdisc or a netns behind, naming them" {
 	local label=leak-$$ dev=lsleak$$ ns=lsleak$$ f=$BATS_TEST_TMPDIR/leak.bats
 	ip link add "$dev" type veth peer name "${dev}p"
