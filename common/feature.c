@@ -298,13 +298,39 @@ __attribute__((noinline)) int feature_uprobe_target(int x)
 	return x + 1;
 }
 
+const char *feature_unlink_func(void)
+{
+	static const char *name;
+	struct btf *btf;
+
+	if (name)
+		return name;
+	name = "do_unlinkat";
+	btf = btf__load_vmlinux_btf();
+	if (!btf)
+		return name;
+	if (btf__find_by_name_kind(btf, "do_unlinkat", BTF_KIND_FUNC) < 0 &&
+	    btf__find_by_name_kind(btf, "filename_unlinkat", BTF_KIND_FUNC) >= 0)
+		name = "filename_unlinkat";
+	btf__free(btf);
+	return name;
+}
+
+/*
+ * The kprobe and fentry probes hook feature_unlink_func(), not a name fixed
+ * in probe.bpf.c: a kernel that renamed the function has kprobes all the same.
+ */
 static enum feature_verdict probe_attach(const char *prog_name, char *why, size_t len)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, uopts, .func_name = "feature_uprobe_target");
+	bool kprobe = !strcmp(prog_name, "probe_kprobe") || !strcmp(prog_name, "probe_kretprobe");
+	bool fentry = !strcmp(prog_name, "probe_fentry") || !strcmp(prog_name, "probe_fexit");
 	struct bpf_program *prog, *want = NULL;
 	enum feature_verdict v = FEATURE_SUPPORTED;
 	struct bpf_link *link = NULL;
 	struct probe_bpf *skel;
+	const char *sec;
+	char hook[64];
 	int err;
 
 	/* Tracepoints and legacy probes are found through tracefs. */
@@ -320,19 +346,31 @@ static enum feature_verdict probe_attach(const char *prog_name, char *why, size_
 		if (me)
 			want = prog;
 	}
+	/* What the messages name: "kprobe/do_unlinkat", the hook really tried. */
+	sec = bpf_program__section_name(want);
+	if (kprobe || fentry)
+		snprintf(hook, sizeof(hook), "%.*s/%s", (int)strcspn(sec, "/"), sec,
+			 feature_unlink_func());
+	else
+		snprintf(hook, sizeof(hook), "%s", sec);
+	if (fentry)
+		bpf_program__set_attach_target(want, 0, feature_unlink_func());
 	err = probe_bpf__load(skel);
 	if (err) {
-		v = say(FEATURE_UNSUPPORTED, why, len, "kernel refused to load %s: %s",
-			bpf_program__section_name(want), strerror(-err));
+		v = say(FEATURE_UNSUPPORTED, why, len, "kernel refused to load %s: %s", hook,
+			strerror(-err));
 		goto out;
 	}
 	if (strcmp(prog_name, "probe_uprobe") == 0)
 		link = bpf_program__attach_uprobe_opts(want, -1, "/proc/self/exe", 0, &uopts);
+	else if (kprobe)
+		link = bpf_program__attach_kprobe(want, !strcmp(prog_name, "probe_kretprobe"),
+						  feature_unlink_func());
 	else
 		link = bpf_program__attach(want);
 	if (!link)
-		v = say(FEATURE_UNSUPPORTED, why, len, "cannot attach %s: %s",
-			bpf_program__section_name(want), strerror(errno));
+		v = say(FEATURE_UNSUPPORTED, why, len, "cannot attach %s: %s", hook,
+			strerror(errno));
 out:
 	bpf_link__destroy(link);
 	probe_bpf__destroy(skel);

@@ -46,6 +46,15 @@ enum feature_verdict feature_probe_map_type(enum bpf_map_type type, char *why, s
 enum feature_verdict feature_probe_helper(enum bpf_prog_type type, enum bpf_func_id helper,
 					  char *why, size_t len);
 
+/*
+ * The kernel function unlink(2) and unlinkat(2) end in, which the kprobe and
+ * fentry probes (and lessons 09, 10) hook: do_unlinkat(int dfd, struct
+ * filename *name), called filename_unlinkat (same arguments) in newer
+ * kernels (Debian's 7.2).  Looked up in the kernel's BTF; "do_unlinkat"
+ * when BTF has neither.
+ */
+const char *feature_unlink_func(void);
+
 /* Names <-> values; -1 when unknown.  Helper names are "bpf_map_lookup_elem". */
 int feature_prog_type_by_name(const char *name);
 int feature_map_type_by_name(const char *name);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* Hook selection by probing: see hook.h. */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <bpf/libbpf.h>
 #include "helpers.h"
 #include "feature.h"
 #include "hook.h"
@@ -56,4 +58,20 @@ int lesson_hook_choose(const char *const modes[], int mode, const char *const pr
 	if (note[0])
 		lesson_error("%s: using %s", note, labels && labels[h] ? labels[h] : modes[h]);
 	return h;
+}
+
+void lesson_unlink_retarget(struct bpf_program *prog)
+{
+	if (bpf_program__type(prog) == BPF_PROG_TYPE_TRACING)
+		bpf_program__set_attach_target(prog, 0, feature_unlink_func());
+	else if (bpf_program__type(prog) == BPF_PROG_TYPE_KPROBE)
+		bpf_program__set_autoattach(prog, false);
+}
+
+int lesson_unlink_kprobe(struct bpf_program *prog, struct bpf_link **link)
+{
+	bool ret = !strncmp(bpf_program__section_name(prog), "kretprobe/", 10);
+
+	*link = bpf_program__attach_kprobe(prog, ret, feature_unlink_func());
+	return *link ? 0 : -errno;
 }

@@ -26,4 +26,19 @@
 int lesson_hook_choose(const char *const modes[], int mode, const char *const probes[],
 		       const char *const labels[]);
 
+/*
+ * Lessons 09 and 10 hook the kernel function behind unlink(2), named in their
+ * sections as do_unlinkat, by the name this kernel uses for it
+ * (feature_unlink_func(): filename_unlinkat in newer kernels).
+ * lesson_unlink_retarget(prog), before load: an fentry/fexit program gets
+ * that name as its attach target; a kprobe/kretprobe is left out of the
+ * skeleton's attach.  lesson_unlink_kprobe(prog, &skel->links.X), after the
+ * skeleton's attach: attaches the kprobe, its link stored where the
+ * skeleton's destroy finds it; 0 or -errno.
+ */
+struct bpf_program;
+struct bpf_link;
+void lesson_unlink_retarget(struct bpf_program *prog);
+int lesson_unlink_kprobe(struct bpf_program *prog, struct bpf_link **link);
+
 #endif

@@ -495,6 +495,16 @@ start_bin() {
 	wait_for_line "$T/out" "$ready"
 }
 
+# unlink_fn: the kernel function unlink(2) ends in, by /proc/kallsyms:
+# do_unlinkat, or filename_unlinkat (newer kernels' name for it).
+unlink_fn() {
+	local f
+	for f in do_unlinkat filename_unlinkat; do
+		grep -qE " [tT] $f\$" /proc/kallsyms && echo "$f" && return 0
+	done
+	fail "/proc/kallsyms has neither do_unlinkat nor filename_unlinkat"
+}
+
 # wait_prog_gone NAME [MESSAGE]: within 10 s no program named NAME is
 # loaded (bpftool prog show name NAME); else fail with MESSAGE (default
 # "NAME still loaded").

@@ -12,6 +12,7 @@
 #include <linux/types.h>
 #include "helpers.h"
 #include "feature.h"
+#include "hook.h"
 #include "kprobe_unlink.h"
 #include "kprobe_unlink.skel.h"
 
@@ -131,6 +132,9 @@ int main(int argc, char **argv)
 	bpf_program__set_autoload(skel->progs.unlink_tp_out,
 				  !use_kprobe && syscall_tp_exists("sys_exit_unlink"));
 	bpf_program__set_autoload(skel->progs.unlinkat_tp_out, !use_kprobe);
+	/* The section says do_unlinkat; newer kernels call it filename_unlinkat. */
+	lesson_unlink_retarget(skel->progs.unlink_kprobe);
+	lesson_unlink_retarget(skel->progs.unlink_kretprb);
 
 	err = kprobe_unlink_bpf__load(skel);
 	if (err) {
@@ -138,6 +142,10 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	err = kprobe_unlink_bpf__attach(skel);
+	if (!err && use_kprobe)
+		err = lesson_unlink_kprobe(skel->progs.unlink_kprobe, &skel->links.unlink_kprobe)
+			      ?: lesson_unlink_kprobe(skel->progs.unlink_kretprb,
+						      &skel->links.unlink_kretprb);
 	if (err) {
 		err = lesson_fail(err, "attaching %s", use_kprobe ? "kprobes" : "tracepoints");
 		goto cleanup;
@@ -149,7 +157,7 @@ int main(int argc, char **argv)
 	}
 
 	if (use_kprobe)
-		printf("Tracing do_unlinkat() with kprobe + kretprobe");
+		printf("Tracing %s() with kprobe + kretprobe", feature_unlink_func());
 	else
 		printf("Tracing unlink()/unlinkat() with syscall tracepoints");
 	if (opt.pid)

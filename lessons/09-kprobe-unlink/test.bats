@@ -85,7 +85,7 @@ EXIT unlink 0"
 	start
 	stop
 	if [ -z "$why" ]; then
-		assert_line --index 0 "Tracing do_unlinkat() with kprobe + kretprobe. Ctrl-C to stop."
+		assert_line --index 0 "Tracing $(unlink_fn)() with kprobe + kretprobe. Ctrl-C to stop."
 	else
 		# One stderr line, carrying the very reason featprobe gives.
 		assert_line --index 0 "kprobe_unlink: kprobes unavailable ($why): falling back to the$(
@@ -107,7 +107,7 @@ EXIT unlink 0"
 	start -m kprobe
 	assert_equal "$(loaded)" "$KPROBES"
 	run_workload
-	assert_line --index 0 "Tracing do_unlinkat() with kprobe + kretprobe. Ctrl-C to stop."
+	assert_line --index 0 "Tracing $(unlink_fn)() with kprobe + kretprobe. Ctrl-C to stop."
 }
 
 @test "--mode kprobe without kprobes: one line with the probed reason, non-zero exit" {

@@ -12,6 +12,7 @@
 #include <linux/types.h>
 #include "helpers.h"
 #include "feature.h"
+#include "hook.h"
 #include "fentry_unlink.h"
 #include "fentry_unlink.skel.h"
 
@@ -124,9 +125,13 @@ static void set_hook(struct fentry_unlink_bpf *skel, enum hook h)
 	};
 	size_t i;
 
-	/* Not autoloaded = not loaded, not attached by __attach() either. */
-	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		/* Not autoloaded = not loaded, not attached by __attach() either. */
 		bpf_program__set_autoload(progs[i].prog, progs[i].hook == h);
+		/* The sections say do_unlinkat; newer kernels: filename_unlinkat. */
+		if (progs[i].hook != HOOK_TRACEPOINT)
+			lesson_unlink_retarget(progs[i].prog);
+	}
 	if (h == HOOK_TRACEPOINT && !syscall_tp_exists("sys_enter_unlink")) {
 		bpf_program__set_autoload(skel->progs.unl_tp_in, false);
 		bpf_program__set_autoload(skel->progs.unl_tp_out, false);
@@ -185,6 +190,10 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	err = fentry_unlink_bpf__attach(skel);
+	if (!err && hook == HOOK_KPROBE)
+		err = lesson_unlink_kprobe(skel->progs.unl_kprobe, &skel->links.unl_kprobe)
+			      ?: lesson_unlink_kprobe(skel->progs.unl_kretprobe,
+						      &skel->links.unl_kretprobe);
 	if (err) {
 		err = lesson_fail(err, "attaching %s", hooks[hook].what);
 		goto cleanup;
@@ -198,7 +207,7 @@ int main(int argc, char **argv)
 	if (hook == HOOK_TRACEPOINT)
 		printf("Tracing unlink()/unlinkat() with syscall tracepoints");
 	else
-		printf("Tracing do_unlinkat() with %s", hooks[hook].what);
+		printf("Tracing %s() with %s", feature_unlink_func(), hooks[hook].what);
 	if (opt.pid)
 		printf(" for PID %d", opt.pid);
 	printf(". Ctrl-C to stop.\n");

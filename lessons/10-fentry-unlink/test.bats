@@ -96,8 +96,8 @@ EXIT unlink 0"
 		note+="${note:+; }$h unavailable ($why)"
 	done
 	case $chosen in
-	fentry) what="Tracing do_unlinkat() with fentry + fexit" ;;
-	kprobe) what="Tracing do_unlinkat() with kprobe + kretprobe" ;;
+	fentry) what="Tracing $(unlink_fn)() with fentry + fexit" ;;
+	kprobe) what="Tracing $(unlink_fn)() with kprobe + kretprobe" ;;
 	*) what="Tracing unlink()/unlinkat() with syscall tracepoints" ;;
 	esac
 	start
@@ -122,7 +122,7 @@ EXIT unlink 0"
 	start -m kprobe
 	assert_equal "$(loaded)" "${WANT[kprobe]}"
 	run_workload
-	assert_line --index 0 "Tracing do_unlinkat() with kprobe + kretprobe. Ctrl-C to stop."
+	assert_line --index 0 "Tracing $(unlink_fn)() with kprobe + kretprobe. Ctrl-C to stop."
 }
 
 @test "--mode fentry: the same events, and fexit knows the file name too" {
@@ -130,7 +130,7 @@ EXIT unlink 0"
 	start -m fentry
 	assert_equal "$(loaded)" "${WANT[fentry]}"
 	run_workload
-	assert_line --index 0 "Tracing do_unlinkat() with fentry + fexit. Ctrl-C to stop."
+	assert_line --index 0 "Tracing $(unlink_fn)() with fentry + fexit. Ctrl-C to stop."
 	assert_line --regexp "^EXIT +$RM_PID +rm +ret=-2 filename=$T/missing$"
 }
 
