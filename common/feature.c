@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 #include "feature.h"
 #include "helpers.h"
+#include "hook.h"
 #include "probe.skel.h"
 
 enum probe_kind { PROG_TYPE, MAP_TYPE, ATTACH, CUSTOM };
@@ -353,8 +354,8 @@ static enum feature_verdict probe_attach(const char *prog_name, char *why, size_
 			 feature_unlink_func());
 	else
 		snprintf(hook, sizeof(hook), "%s", sec);
-	if (fentry)
-		bpf_program__set_attach_target(want, 0, feature_unlink_func());
+	if (kprobe || fentry)
+		lesson_unlink_retarget(want);
 	err = probe_bpf__load(skel);
 	if (err) {
 		v = say(FEATURE_UNSUPPORTED, why, len, "kernel refused to load %s: %s", hook,
@@ -364,8 +365,7 @@ static enum feature_verdict probe_attach(const char *prog_name, char *why, size_
 	if (strcmp(prog_name, "probe_uprobe") == 0)
 		link = bpf_program__attach_uprobe_opts(want, -1, "/proc/self/exe", 0, &uopts);
 	else if (kprobe)
-		link = bpf_program__attach_kprobe(want, !strcmp(prog_name, "probe_kretprobe"),
-						  feature_unlink_func());
+		lesson_unlink_kprobe(want, &link);
 	else
 		link = bpf_program__attach(want);
 	if (!link)
